@@ -1,0 +1,146 @@
+"""How config.py words its problems: `FILE:LINE: WHERE: WHAT; FIX`.
+
+Pydantic reports errors by `loc` (a path inside the validated data) in
+programmer's words; this module turns each into one line an admin can act
+on, with the line number the YAML loader recorded for that path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from aggregator._yaml_lines import Located
+
+TOP_LEVEL_KEYS = ("settings", "sources")
+
+
+class Report:
+    """Collects problems, each located by its path in the document."""
+
+    def __init__(self, file: str, doc: Located):
+        self.file, self.doc = file, doc
+        self.problems: list[tuple[int, str]] = []
+        for path, line, message in doc.problems:
+            self.add(path, message, line)
+        for key in doc.data:
+            if key not in TOP_LEVEL_KEYS:
+                self.add((key,), _unknown_key(key, TOP_LEVEL_KEYS))
+
+    def add(self, path: tuple[Any, ...], message: str, line: int | None = None) -> None:
+        line = line or self.doc.line(path)
+        where = _where(path, self.doc.data)
+        self.problems.append((line, f"{self.file}:{line}: {where}{': ' if where else ''}{message}"))
+
+    def validated(self, model: type[BaseModel], raw: dict, path: tuple[Any, ...]) -> Any:
+        try:
+            return model.model_validate(raw)
+        except ValidationError as error:
+            for detail in error.errors(include_url=False):
+                loc = detail["loc"] + tuple(detail.get("ctx", {}).get("path", ()))
+                self.add(path + loc, _describe(detail, _model_at(model, loc)))
+            return None
+
+    def sorted(self) -> list[str]:
+        return [text for _, text in sorted(self.problems, key=lambda problem: problem[0])]
+
+
+def _where(path: tuple[Any, ...], data: dict) -> str:
+    """`sources[2] (irev).interval`: the path, with the source's id where it has one."""
+    text, node = "", data
+    for depth, part in enumerate(path):
+        text += f"[{part}]" if isinstance(node, list) else f"{'.' if text else ''}{part}"
+        node = _child(node, part)
+        is_source = depth == 1 and path[0] == "sources" and isinstance(node, dict)
+        if is_source and isinstance(node.get("id"), str | int):
+            text += f" ({node['id']})"
+    return text
+
+
+def _child(node: Any, part: Any) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The model whose keys the last part of `loc` belongs to."""
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        inner = [t for t in getattr(field.annotation, "__args__", ()) if hasattr(t, "model_fields")]
+        if not inner:
+            break
+        model = inner[0]
+    return model
+
+
+def _unknown_key(key: object, allowed: tuple[str, ...] | Any) -> str:
+    close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
+    return f"unknown key '{key}'; {hint}"
+
+
+_MISSING_HINTS = {
+    "id": "a short name such as irev",
+    "name": "the site's name as subscribers should see it",
+    "url": "the address of its agenda page, starting with https://",
+    "item": "the CSS selector of one event in the listing",
+}
+
+
+def _describe(detail: dict[str, Any], model: type[BaseModel]) -> str:
+    """One pydantic error in words an admin can act on."""
+    kind, value, ctx = detail["type"], detail.get("input"), detail.get("ctx", {})
+    key = detail["loc"][-1] if detail["loc"] else ""
+    if kind == "extra_forbidden":
+        return _unknown_key(key, tuple(model.model_fields))
+    if kind == "missing":
+        return f"is missing; add '{key}: …' ({_MISSING_HINTS.get(key, 'see DESIGN.md')})"
+    if kind in ("config", "value_error"):
+        return str(ctx.get("message") or ctx.get("error"))
+    if kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", ctx["expected"])
+        close = difflib.get_close_matches(str(value), choices, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"{show(value)} is not a {key}; {hint}write one of {', '.join(choices)}"
+    if kind == "invalid_key":
+        return f"key {show(value)} is not text; put it in quotes or fix the spelling"
+    if value is None and kind.endswith("_type"):
+        return f"has no value; write one after '{key}:' or remove the line"
+    if kind in ("greater_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("gt"))
+        return f"{show(value)} is too small; write a number {'≥' if 'ge' in ctx else '>'} {bound}"
+    return f"{show(value)} is not valid here; {_EXPECTED.get(kind, detail['msg'])}"
+
+
+_EXPECTED = {
+    "string_type": "write text (put it in quotes)",
+    "bool_type": "write true or false",
+    "bool_parsing": "write true or false",
+    "int_type": "write a whole number",
+    "int_parsing": "write a whole number",
+    "int_from_float": "write a whole number",
+    "float_type": "write a number of seconds",
+    "float_parsing": "write a number of seconds",
+    "tuple_type": "write a list such as [quartiers, emploi]",
+    "model_type": "write a block of keys such as {item: '.event', link: 'a'}",
+    "dict_type": "write a block of keys",
+}
+
+
+def show(value: object) -> str:
+    """A value as the admin wrote it in YAML."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a block of keys"
+    if isinstance(value, list):
+        return "a list"
+    return "nothing" if value is None else str(value)

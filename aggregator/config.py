@@ -1,0 +1,373 @@
+"""sources.yaml into validated, frozen objects.
+
+The file is edited by admins, not programmers, so every problem is reported
+as `FILE:LINE: WHERE: WHAT; FIX`, all problems at once. Line numbers come
+from the YAML loader in `aggregator/_yaml_lines.py`; each source is
+validated on its own so one broken source never hides the others' errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+import zoneinfo
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
+from pydantic import model_validator as _model_validator
+from pydantic_core import PydanticCustomError
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
+from aggregator._config_report import Report, show
+from aggregator._yaml_lines import YamlProblem, load_located
+from aggregator.errors import ConfigError
+
+DEFAULT_INTERVAL = timedelta(hours=6)
+_SOURCES_HINT = "write one block per site below it, each starting with '- id: '"
+
+_DURATION = re.compile(r"(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?", re.IGNORECASE)
+_UNIT_WORDS = {  # what admins write instead of the unit letter, English and French
+    "d": ("d", "day", "days", "j", "jour", "jours"),
+    "h": ("h", "hr", "hrs", "hour", "hours", "heure", "heures"),
+    "m": ("m", "min", "mins", "minute", "minutes"),
+    "s": ("s", "sec", "secs", "second", "seconds", "seconde", "secondes"),
+}
+_ID = re.compile(r"[a-z0-9-]+")
+
+
+def parse_duration(text: str | int) -> timedelta:
+    """A duration like "30m", "6h", "1d", "90s" or "1h30m"; a bare int counts seconds.
+
+    >>> parse_duration("1h30m")
+    datetime.timedelta(seconds=5400)
+    """
+    if isinstance(text, int) and not isinstance(text, bool) and text >= 0:
+        return timedelta(seconds=text)
+    match = _DURATION.fullmatch(text.strip()) if isinstance(text, str) else None
+    if not match or not any(match.groups()):
+        raise ValueError(f"{show(text)} is not a duration; write {_duration_hint(text)}")
+    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _duration_hint(text: object) -> str:
+    """The duration the admin probably meant, e.g. "6h" for "6 hours"."""
+    found = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]+)\.?\s*", str(text))
+    if found:
+        number, word = int(found[1]), found[2].lower()
+        if word in ("w", "week", "weeks", "semaine", "semaines"):
+            return f"{number * 7}d"
+        for unit, words in _UNIT_WORDS.items():
+            if word in words:
+                return f"{number}{unit}"
+    if re.fullmatch(r"\s*\d+\s*", str(text)):
+        number = str(text).strip()
+        return f"{number}h, {number}m or {number}s (a number and a unit)"
+    return "a number and a unit, e.g. 30m, 6h, 1d or 1h30m"
+
+
+def _duration(value: object) -> timedelta:
+    """Pydantic hook for duration fields: text only, so `6` is never taken as 6 seconds."""
+    if isinstance(value, timedelta):
+        duration = value
+    elif isinstance(value, str):
+        duration = parse_duration(value)
+    else:
+        raise ValueError(f"{show(value)} is not a duration; write {_duration_hint(value)}")
+    if duration <= timedelta(0):
+        raise ValueError(f"{show(value)} is too short; write a duration above zero, e.g. 6h")
+    return duration
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+
+
+def _selector(value: str | None) -> str | None:
+    """A CSS selector that selectolax can run, checked now rather than at scrape time."""
+    if value is None:
+        return None
+    try:
+        LexborHTMLParser("<p></p>").css(value)
+    except SelectolaxError:
+        raise ValueError(
+            f"{show(value)} is not a valid CSS selector; test it in your browser's developer "
+            "tools with document.querySelectorAll(...)"
+        ) from None
+    return value
+
+
+def _web_address(value: str) -> str:
+    """An absolute http(s) URL, with a hint for the usual slips."""
+    parts = urlsplit(value.strip())
+    if parts.scheme in ("http", "https") and parts.netloc and " " not in value.strip():
+        return value.strip()
+    if not parts.scheme and "." in value and " " not in value.strip():
+        hint = f"write https://{value.strip().lstrip('/')}"
+    else:
+        hint = "write a full address starting with https://"
+    raise ValueError(f"{show(value)} is not a web address; {hint}")
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "my-source"
+
+
+def _as_tuple(value: object) -> object:
+    """Let `tags: politique-de-la-ville` stand for a one-item list."""
+    return (value,) if isinstance(value, str) else value
+
+
+def _config_error(message: str, *path: str) -> PydanticCustomError:
+    """An error whose `path` (relative to the model) tells the loader which line to name."""
+    return PydanticCustomError("config", "{message}", {"message": message, "path": path})
+
+
+class ListSelectors(BaseModel, frozen=True, extra="forbid"):
+    """CSS selectors on a listing page; title/date here mean items carry them."""
+
+    item: str
+    link: str | None = None
+    next: str | None = None
+    title: str | None = None
+    date: str | None = None
+
+    _check = field_validator("*")(_selector)
+
+
+class EventSelectors(BaseModel, frozen=True, extra="forbid"):
+    """CSS selectors on one event's own page."""
+
+    title: str | None = None
+    date: str | None = None
+    location: str | None = None
+    description: str | None = None
+    venue: str | None = None
+    city: str | None = None
+    registration: str | None = None
+    status: str | None = None
+
+    _check = field_validator("*")(_selector)
+
+
+class Settings(BaseModel, frozen=True, extra="forbid"):
+    database: str | None = None
+    timezone: str = "Europe/Paris"
+    user_agent: str = "aggregator/0.1 (+https://github.com/aggregator)"
+    interval: Duration = DEFAULT_INTERVAL
+    base_url: str = "http://127.0.0.1:8080"
+    max_pages: int = Field(default=20, ge=1)  # cap on pages fetched per source run
+    timeout: float = Field(default=20.0, gt=0)  # seconds, per request
+    delay: float = Field(default=1.0, ge=0)  # seconds between two requests to one host
+    retries: int = Field(default=3, ge=0, le=10)  # further tries on timeouts, 5xx and 429
+    title: str = "Agenda politique de la ville"  # feed and calendar title
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            close = difflib.get_close_matches(value, zoneinfo.available_timezones(), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "write a name such as Europe/Paris"
+            raise ValueError(f"{show(value)} is not a time zone; {hint}") from None
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        return _web_address(value).rstrip("/")
+
+    @field_validator("user_agent")
+    @classmethod
+    def _user_agent(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is empty; write who runs this aggregator, e.g. 'agenda/1.0 (+URL)'")
+        return value.strip()
+
+
+class Source(BaseModel, frozen=True, extra="forbid"):
+    id: str
+    name: str
+    url: str
+    region: str | None = None
+    tags: Annotated[tuple[str, ...], BeforeValidator(_as_tuple)] = ()
+    strategy: Literal["auto", "css", "jsonld", "ics", "rss"] = "auto"
+    interval: Duration | None = None
+    list: ListSelectors | None = None
+    event: EventSelectors | None = None
+    organiser: bool = False
+    enabled: bool = True
+    max_pages: int | None = Field(default=None, ge=1)
+
+    # `list` above shadows the builtin from here to the end of the class body.
+
+    def effective_interval(self, settings: Settings) -> timedelta:
+        return self.interval or settings.interval
+
+    @field_validator("id")
+    @classmethod
+    def _valid_id(cls, value: str) -> str:
+        if not _ID.fullmatch(value):
+            raise ValueError(
+                f"{show(value)} is not a valid id; write {_slug(value)} "
+                "(lowercase letters a-z, digits and '-' only)"
+            )
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is empty; write the site's name as subscribers should see it")
+        return value.strip()
+
+    _url = field_validator("url")(_web_address)
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not tag.strip() for tag in value):
+            raise ValueError("has an empty tag; remove it or write a word such as quartiers")
+        return tuple(tag.strip() for tag in value)
+
+    @_model_validator(mode="after")
+    def _selectors_match_strategy(self) -> Source:
+        if self.strategy == "css":
+            _check_css(self.list, self.event)
+        else:
+            for key in ("list", "event"):
+                if getattr(self, key) is not None:
+                    raise _config_error(
+                        f"'{key}' selectors are only used with strategy css; "
+                        f"write 'strategy: css' or remove '{key}'",
+                        key,
+                    )
+        return self
+
+
+def _check_css(selectors: ListSelectors | None, event: EventSelectors | None) -> None:
+    """Strategy css needs a way to find items, their pages (or all fields) and a date."""
+    if selectors is None:
+        raise _config_error(
+            "strategy css needs a 'list' block; add "
+            "list: {item: '<selector of one event in the listing>', "
+            "link: '<selector of the link to its page>'}",
+            "strategy",
+        )
+    if selectors.link is None and not (selectors.title and selectors.date):
+        raise _config_error(
+            "strategy css needs list.link (the link to each event's page) unless the list "
+            "items carry their own title and date; add link: 'a' (or list.title and list.date)",
+            "list",
+        )
+    if selectors.date is None and (event is None or event.date is None):
+        where = "event" if event is not None else "list"
+        raise _config_error(
+            "strategy css needs a date selector; add date: '<selector>' to the 'event' block "
+            "(the event's page) or to the 'list' block (the listing)",
+            where,
+        )
+
+
+class Config(BaseModel, frozen=True):
+    settings: Settings = Settings()
+    sources: tuple[Source, ...] = ()
+    path: Path | None = None
+
+    @_model_validator(mode="after")
+    def _unique_ids(self) -> Config:
+        ids = [source.id for source in self.sources]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"source ids must be unique; repeated: {', '.join(repeated)}")
+        return self
+
+    def source(self, id: str) -> Source:
+        for source in self.sources:
+            if source.id == id:
+                return source
+        known = [source.id for source in self.sources]
+        close = difflib.get_close_matches(id, known, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        where = self.path if self.path is not None else "the configuration"
+        raise ConfigError(
+            [f"no source with id '{id}' in {where}; {hint}known ids: {', '.join(known) or 'none'}"]
+        )
+
+
+def load_config(path: str | Path) -> Config:
+    """The validated configuration; ConfigError lists every problem otherwise."""
+    config, problems = _validated(path)
+    if problems or config is None:
+        raise ConfigError(problems)
+    return config
+
+
+def check_config(path: str | Path) -> list[str]:
+    """Every problem in the file, in line order; [] when it is valid."""
+    return _validated(path)[1]
+
+
+def _validated(path: str | Path) -> tuple[Config | None, list[str]]:
+    try:
+        doc = load_located(Path(path))
+    except YamlProblem as problem:
+        where = f"{path}:{problem.line}" if problem.line else str(path)
+        return None, [f"{where}: {problem.message}"]
+    report = Report(str(path), doc)
+    settings = _settings(report)
+    sources = _sources(report)
+    if report.problems or settings is None:
+        return None, report.sorted()
+    return Config(settings=settings, sources=tuple(sources), path=Path(path)), []
+
+
+def _settings(report: Report) -> Settings | None:
+    raw = report.doc.data.get("settings")
+    if raw is None:
+        return Settings()
+    if not isinstance(raw, dict):
+        report.add(("settings",), f"expected a block of keys, got {show(raw)}")
+        return None
+    return report.validated(Settings, raw, ("settings",))
+
+
+def _sources(report: Report) -> list[Source]:
+    raw = report.doc.data.get("sources")
+    if "sources" not in report.doc.data:
+        report.add((), "no 'sources' list; add 'sources:' then one '- id: …' block per site")
+        return []
+    if not isinstance(raw, list):
+        got = "nothing" if raw is None else show(raw)
+        report.add(("sources",), f"must be a list of sites, got {got}; {_SOURCES_HINT}")
+        return []
+    sources = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            report.add(("sources", index), f"expected a source (id, name, url…), got {show(item)}")
+        elif (source := report.validated(Source, item, ("sources", index))) is not None:
+            sources.append(source)
+    _report_repeated_ids(report, raw)
+    return sources
+
+
+def _report_repeated_ids(report: Report, raw: list[Any]) -> None:
+    """Checked on the raw items so a repeated id is reported even if a source has other errors."""
+    first_line: dict[str, int] = {}
+    for index, item in enumerate(raw):
+        source_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(source_id, str):
+            continue
+        path = ("sources", index, "id")
+        if source_id in first_line:
+            report.add(
+                path,
+                f"id '{source_id}' is already used on line {first_line[source_id]}; "
+                "give each source its own id",
+            )
+        first_line.setdefault(source_id, report.doc.line(path))

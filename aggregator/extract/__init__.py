@@ -1,0 +1,1 @@
+"""Extraction: pages in, RawEvents out. Pure: no network, no clock."""

@@ -1,0 +1,224 @@
+"""The one place that runs the stages in order for a source.
+
+fetch → extract → normalise → store. A source's failure (network, HTTP
+error, unreadable page) becomes a recorded run, never an exception, and
+never touches the events stored before (feedparser's "bozo" habit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from aggregator import clock
+from aggregator.config import Config, Source
+from aggregator.errors import AggregatorError, FetchError
+from aggregator.extract import auto, css, ics, jsonld, rss
+from aggregator.fetch import Fetcher, Page, Validators
+from aggregator.model import Event, RawEvent, SourceRef
+from aggregator.normalise import to_event
+from aggregator.store import RunRecord, Store
+
+log = logging.getLogger(__name__)
+
+MAX_DETAIL_PAGES = 200
+MAX_CONCURRENT_SOURCES = 8
+
+
+@dataclass(kw_only=True)
+class Harvest:
+    """What one source's pages yielded before normalisation."""
+
+    raws: list[RawEvent] = field(default_factory=list)
+    pages: int = 0
+    unchanged: bool = False
+    strategy: str = ""
+    validators: tuple[str, str | None, str | None] | None = None  # (url, etag, last-modified)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceResult:
+    source_id: str
+    result: str  # ok | unchanged | failed
+    events: int = 0
+    new: int = 0
+    updated: int = 0
+    pages: int = 0
+    error: str | None = None
+    warning: str | None = None
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if self.result == "failed":
+            return f"{self.source_id}: FAILED — {self.error}"
+        if self.result == "unchanged":
+            return f"{self.source_id}: unchanged since last run"
+        line = (f"{self.source_id}: {self.events} events ({self.new} new, {self.updated} updated)"
+                f" from {self.pages} pages in {self.seconds:.1f}s")
+        return f"{line} — warning: {self.warning}" if self.warning else line
+
+
+def make_fetcher(config: Config) -> Fetcher:
+    s = config.settings
+    return Fetcher(user_agent=s.user_agent, timeout=s.timeout, delay=s.delay, retries=s.retries)
+
+
+async def scrape(config: Config, store: Store, ids: Sequence[str] = (), *,
+                 fetcher: Fetcher | None = None,
+                 on_result: Callable[[SourceResult], None] | None = None) -> list[SourceResult]:
+    """Run every enabled source (or the named ones) once; results in config order."""
+    sources = [config.source(i) for i in ids] if ids else [
+        s for s in config.sources if s.enabled]
+    limit = asyncio.Semaphore(MAX_CONCURRENT_SOURCES)
+
+    async def one(source: Source, fetcher: Fetcher) -> SourceResult:
+        async with limit:
+            result = await run_source(source, config, store, fetcher)
+        if on_result:
+            on_result(result)
+        return result
+
+    if fetcher is not None:
+        return list(await asyncio.gather(*(one(s, fetcher) for s in sources)))
+    async with make_fetcher(config) as own:
+        return list(await asyncio.gather(*(one(s, own) for s in sources)))
+
+
+async def run_source(source: Source, config: Config, store: Store,
+                     fetcher: Fetcher) -> SourceResult:
+    """Scrape one source and record the run, whatever happens."""
+    started = clock.now()
+    try:
+        harvest = await harvest_source(source, config, store, fetcher)
+    except AggregatorError as exc:
+        return _record_failure(source, store, started, str(exc))
+    except Exception as exc:  # a bug or an unforeseen page must not stop the other sources
+        log.exception("%s: unexpected error", source.id)
+        return _record_failure(source, store, started, f"internal error: {exc!r}")
+    return _record_success(source, config, store, started, harvest)
+
+
+def _record_failure(source: Source, store: Store, started: datetime, error: str) -> SourceResult:
+    log.warning("%s: run failed: %s", source.id, error)
+    finished = clock.now()
+    store.save_run(RunRecord(source_id=source.id, started=started, finished=finished,
+                             result="failed", error=error))
+    return SourceResult(source_id=source.id, result="failed", error=error,
+                        seconds=(finished - started).total_seconds())
+
+
+def events_of(raws: Sequence[RawEvent], source: Source, page_url: str,
+              reference: date) -> list[Event]:
+    ref = SourceRef(id=source.id, name=source.name, url=source.url)
+    events = (to_event(raw, source=ref, region=source.region, tags=tuple(source.tags),
+                       page_url=page_url, reference=reference) for raw in raws)
+    return [e for e in events if e is not None]
+
+
+def _record_success(source: Source, config: Config, store: Store, started: datetime,
+                    harvest: Harvest) -> SourceResult:
+    finished = clock.now()
+    if harvest.unchanged:
+        store.save_run(RunRecord(source_id=source.id, started=started, finished=finished,
+                                 result="unchanged", pages=harvest.pages))
+        log.info("%s: unchanged (304)", source.id)
+        return SourceResult(source_id=source.id, result="unchanged", pages=harvest.pages,
+                            seconds=(finished - started).total_seconds())
+    events = events_of(harvest.raws, source, source.url, started.date())
+    warning = _breakage_warning(source, store, events)
+    run = RunRecord(source_id=source.id, started=started, finished=finished, result="ok",
+                    pages=harvest.pages, events=len(events), warning=warning)
+    counts = store.save_run(run, events, now=finished)
+    if harvest.validators:
+        store.save_validators(*harvest.validators, now=finished)
+    log.info("%s: %d events (%d new, %d updated) via %s from %d pages", source.id, len(events),
+             counts.new, counts.updated, harvest.strategy, harvest.pages)
+    return SourceResult(source_id=source.id, result="ok", events=len(events), new=counts.new,
+                        updated=counts.updated, pages=harvest.pages, warning=warning,
+                        seconds=(finished - started).total_seconds())
+
+
+def _breakage_warning(source: Source, store: Store, events: list[Event]) -> str | None:
+    """A source that yielded events before and none now has probably changed its layout."""
+    if events:
+        return None
+    last = store.last_good_run(source.id)
+    if last and last["events"]:
+        return (f"no events found, the last good run found {last['events']}: "
+                "the page layout may have changed (earlier events are kept)")
+    return None
+
+
+# --- harvesting: fetch and extract, per strategy -----------------------------------
+
+
+async def harvest_source(source: Source, config: Config, store: Store,
+                         fetcher: Fetcher) -> Harvest:
+    etag, modified = store.validators(source.url)
+    page = await fetcher.fetch(source.url, Validators(etag=etag, last_modified=modified))
+    harvest = Harvest(pages=1, strategy=source.strategy,
+                      validators=(source.url, page.etag, page.last_modified))
+    if page.not_modified:
+        harvest.unchanged = True
+        return harvest
+    if source.strategy == "css":
+        await _harvest_css(source, config, fetcher, page, harvest)
+    elif source.strategy == "auto":
+        await _harvest_auto(fetcher, page, harvest)
+    else:
+        harvest.raws = _extract_with(source.strategy, page)
+    return harvest
+
+
+def _extract_with(strategy: str, page: Page) -> list[RawEvent]:
+    readers = {"ics": ics.extract, "rss": rss.extract, "jsonld": jsonld.extract}
+    return readers[strategy](page.text, page.final_url)
+
+
+async def _harvest_auto(fetcher: Fetcher, page: Page, harvest: Harvest) -> None:
+    found = auto.extract(page.text, page.final_url, content_type=page.content_type)
+    harvest.strategy = found.strategy
+    harvest.raws = found.events
+    if found.follow:
+        kind, url = found.follow
+        log.info("%s links to its %s feed %s: reading that instead", page.url, kind, url)
+        feed = await fetcher.fetch(url)
+        harvest.pages += 1
+        harvest.raws = _extract_with(kind, feed)
+
+
+async def _harvest_css(source: Source, config: Config, fetcher: Fetcher, first: Page,
+                       harvest: Harvest) -> None:
+    max_pages = source.max_pages or config.settings.max_pages
+    items: list[tuple[css.ListItem, str]] = []
+    page: Page | None = first
+    seen = {first.final_url}
+    while page is not None:
+        found, next_url = css.parse_listing(page.text, page.final_url, source.list)
+        items += [(item, page.final_url) for item in found]
+        page = None
+        if next_url and next_url not in seen and harvest.pages < max_pages:
+            seen.add(next_url)
+            page = await fetcher.fetch(next_url)
+            harvest.pages += 1
+    if source.event is None:
+        harvest.raws = [css.item_event(item, url) for item, url in items]
+        return
+    details = [item for item, _ in items if item.url][:MAX_DETAIL_PAGES]
+    pages = await asyncio.gather(*(fetcher.fetch(item.url) for item in details),
+                                 return_exceptions=True)
+    harvest.pages += len(pages)
+    for item, page in zip(details, pages, strict=True):
+        if isinstance(page, FetchError):
+            log.warning("%s: skipped a detail page: %s", source.id, page)
+        elif isinstance(page, BaseException):
+            raise page
+        else:
+            harvest.raws.append(css.parse_detail(page.text, page.final_url, source.event, item))
+    failed = sum(isinstance(p, BaseException) for p in pages)
+    if details and failed == len(details):
+        raise FetchError(source.url, f"none of the {failed} event pages could be fetched "
+                         f"(first error: {next(p for p in pages if isinstance(p, BaseException))})")

@@ -1,0 +1,44 @@
+"""Renderers, one module per format, registered by name.
+
+    RENDERERS["rss"](events, info) -> bytes
+
+Events arrive filtered and sorted; a renderer only writes them (ICS leaves
+out month-precision events, which have no day to put in a calendar).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from aggregator.model import Event, FeedInfo
+from aggregator.render import atom, ics, json, rss
+
+
+class Renderer(Protocol):
+    def __call__(self, events: Sequence[Event], info: FeedInfo, /) -> bytes: ...
+
+
+RENDERERS: dict[str, Renderer] = {
+    "rss": rss.render,
+    "atom": atom.render,
+    "ics": ics.render,
+    "json": json.render,
+}
+
+CONTENT_TYPES: dict[str, str] = {
+    "rss": rss.CONTENT_TYPE,
+    "atom": atom.CONTENT_TYPE,
+    "ics": ics.CONTENT_TYPE,
+    "json": json.CONTENT_TYPE,
+}
+
+
+def render(fmt: str, events: Sequence[Event], info: FeedInfo) -> bytes:
+    """The feed `fmt` ("rss", "atom", "ics" or "json") of these events."""
+    try:
+        renderer = RENDERERS[fmt]
+    except KeyError:
+        known = ", ".join(sorted(RENDERERS))
+        raise ValueError(f"unknown feed format {fmt!r}; choose one of {known}") from None
+    return renderer(events, info)

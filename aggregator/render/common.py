@@ -1,0 +1,318 @@
+"""What every renderer shares: clean text, French date and place lines, ids.
+
+Dates are written the way French agendas write them, so a subscriber reads
+"mardi 5 novembre 2019, 9h30–16h30 · Vaulx-en-Velin" whatever the format:
+
+    >>> from datetime import date
+    >>> from aggregator.model import Event, Precision
+    >>> date_line(Event(id="x", title="t", start=date(2019, 11, 5)))
+    'mardi 5 novembre 2019'
+    >>> date_line(Event(id="x", title="t", start=date(2020, 2, 1), precision=Precision.MONTH))
+    'février 2020 (date à préciser)'
+    >>> short_date(Event(id="x", title="t", start=date(2019, 10, 1), end=date(2019, 10, 3)))
+    '1er–3 oct. 2019'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, time
+
+import nh3
+
+from aggregator import clock
+from aggregator.model import Event, FeedInfo, Precision, Status
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+# The abbreviations of the Imprimerie nationale, which French readers expect.
+MONTHS_SHORT = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
+STATUS_PREFIXES = {Status.CANCELLED: "ANNULÉ — ", Status.POSTPONED: "REPORTÉ — "}
+STATUS_NOTES = {Status.CANCELLED: "Événement annulé.", Status.POSTPONED: "Événement reporté."}
+
+# Characters XML 1.0 forbids, plus C1 controls (mis-decoded Windows-1252 pages
+# produce them and feed validators reject them); ICS forbids the same set.
+_INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_URN_UNSAFE = re.compile(r"[^A-Za-z0-9()+,.:=@;$_!*'\-]")
+
+
+def clean_text(text: str | None) -> str:
+    """Text without control characters; line breaks kept, as plain "\\n"."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _INVALID_CHARS.sub("", text)
+
+
+def clean_line(text: str | None) -> str:
+    """One line of clean text: every run of whitespace becomes one space."""
+    return " ".join(clean_text(text).split())
+
+
+def clean_html(fragment: str | None) -> str:
+    """Sanitised HTML. Normalise already sanitised it; cleaning again costs
+    little and keeps a feed safe if a record ever reaches us unsanitised."""
+    return clean_text(nh3.clean(fragment)) if fragment else ""
+
+
+def event_urn(event: Event) -> str:
+    """The stable guid/id of an event in feeds, independent of base_url so
+    that moving the site does not re-announce every item."""
+    safe = _URN_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), event.id)
+    return f"urn:aggregator:event:{safe}"
+
+
+def generated_at(info: FeedInfo) -> datetime:
+    return info.generated or clock.now()
+
+
+def site_url(info: FeedInfo) -> str:
+    """The agenda page, the feed's alternate link."""
+    return info.base_url.rstrip("/") + "/"
+
+
+def self_url(info: FeedInfo) -> str:
+    return info.base_url.rstrip("/") + "/" + info.self_path.lstrip("/")
+
+
+def event_link(event: Event) -> str | None:
+    """Where a reader clicks: the event page, else the page that announced it."""
+    if event.url:
+        return event.url
+    return next((source.url for source in event.sources if source.url), None)
+
+
+def item_timestamp(event: Event, info: FeedInfo) -> datetime:
+    """When the item last changed, for pubDate/updated."""
+    return event.updated or event.first_seen or generated_at(info)
+
+
+# --- dates -----------------------------------------------------------------
+
+
+def _local(value: date | datetime) -> date | datetime:
+    return value.astimezone(clock.PARIS) if isinstance(value, datetime) else value
+
+
+def _day_number(day: date) -> str:
+    return "1er" if day.day == 1 else str(day.day)
+
+
+def _format_day(day: date, *, month: bool, year: bool, long: bool) -> str:
+    parts = [WEEKDAYS[day.weekday()]] if long else []
+    parts.append(_day_number(day))
+    if month:
+        parts.append((MONTHS if long else MONTHS_SHORT)[day.month - 1])
+    if year:
+        parts.append(str(day.year))
+    return " ".join(parts)
+
+
+def _format_days(days: Sequence[date], *, long: bool) -> list[str]:
+    """Each day written out, leaving off the month and year it shares with
+    the last day: ["mardi 10", "jeudi 12 décembre 2019"]."""
+    last = days[-1]
+    texts = []
+    for day in days[:-1]:
+        same_year = day.year == last.year
+        same_month = same_year and day.month == last.month
+        texts.append(_format_day(day, month=not same_month, year=not same_year, long=long))
+    texts.append(_format_day(last, month=True, year=True, long=long))
+    return texts
+
+
+def _either(texts: Sequence[str]) -> str:
+    if len(texts) == 1:
+        return texts[0]
+    return ", ".join(texts[:-1]) + " ou " + texts[-1]
+
+
+def format_time(value: time | datetime) -> str:
+    """French clock time: 9h30, 14h."""
+    return f"{value.hour}h{value.minute:02d}" if value.minute else f"{value.hour}h"
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _month_line(event: Event) -> str:
+    start = event.start
+    end = event.end if event.end and _as_date(event.end) > _as_date(start) else None
+    if end is None:
+        return f"{MONTHS[start.month - 1]} {start.year} (date à préciser)"
+    first = MONTHS[start.month - 1] + ("" if start.year == end.year else f" {start.year}")
+    return f"de {first} à {MONTHS[end.month - 1]} {end.year} (dates à préciser)"
+
+
+def _alternative_days(event: Event) -> list[date]:
+    return sorted(set(event.alternatives) | {_as_date(event.start)})
+
+
+def _day_range(event: Event, *, long: bool) -> str:
+    """The days of an event without its times: one day, a range or choices."""
+    if event.alternatives:
+        return _either(_format_days(_alternative_days(event), long=long))
+    first = _as_date(_local(event.start))
+    last = _as_date(_local(event.end)) if event.end else first
+    if last <= first:
+        return _format_day(first, month=True, year=True, long=long)
+    a, b = _format_days([first, last], long=long)
+    return f"du {a} au {b}" if long else f"{a}–{b}"
+
+
+def _timed_line(event: Event) -> str:
+    start = _local(event.start)
+    end = _local(event.end) if isinstance(event.end, datetime) else None
+    days = _day_range(event.replace(end=None) if end else event, long=True)
+    if end is None or end <= start:
+        return f"{days}, {format_time(start)}"
+    if end.date() == start.date() or event.alternatives:
+        return f"{days}, {format_time(start)}–{format_time(end)}"
+    a, b = _format_days([start.date(), end.date()], long=True)
+    return f"du {a} à {format_time(start)} au {b} à {format_time(end)}"
+
+
+def date_line(event: Event) -> str:
+    """The full French date: "mardi 5 novembre 2019, 9h30–16h30"."""
+    if event.precision == Precision.MONTH:
+        return _month_line(event)
+    if event.is_timed:
+        return _timed_line(event)
+    return _day_range(event, long=True)
+
+
+def short_date(event: Event) -> str:
+    """The date for an item title: "5 nov. 2019", "13–14 juin 2019"."""
+    if event.precision == Precision.MONTH:
+        return _month_line(event)
+    return _day_range(event, long=False)
+
+
+def alternatives_line(event: Event) -> str | None:
+    """ "mardi 10 ou jeudi 12 décembre 2019" when the day is not settled."""
+    if not event.alternatives:
+        return None
+    return _either(_format_days(_alternative_days(event), long=True))
+
+
+# --- places and titles -------------------------------------------------------
+
+
+def place_short(event: Event) -> str | None:
+    """The place for a title: the city, or "En ligne"."""
+    if event.city:
+        return clean_line(event.city)
+    return "En ligne" if event.online else None
+
+
+def location_text(event: Event) -> str:
+    """Venue, address and city, each once: "Salle X, 3 rue Y, Lyon"."""
+    parts: list[str] = []
+    for piece in (event.venue, event.address, event.city):
+        text = clean_line(piece)
+        if text and not any(text.casefold() in part.casefold() for part in parts):
+            parts.append(text)
+    return ", ".join(parts)
+
+
+def place_line(event: Event) -> str | None:
+    """The full place for a description; online events say so."""
+    where = location_text(event)
+    if event.online:
+        return f"{where} (et en ligne)" if where else "En ligne"
+    return where or None
+
+
+def summary_line(event: Event) -> str:
+    """ "mardi 5 novembre 2019, 9h30–16h30 · Vaulx-en-Velin"."""
+    place = place_short(event)
+    return f"{date_line(event)} · {place}" if place else date_line(event)
+
+
+def status_prefix(event: Event) -> str:
+    return STATUS_PREFIXES.get(event.status, "")
+
+
+def item_title(event: Event) -> str:
+    """A title that is useful alone: "5 nov. 2019 · Vaulx-en-Velin — Titre"."""
+    place = place_short(event)
+    when = f"{short_date(event)} · {place}" if place else short_date(event)
+    return f"{status_prefix(event)}{when} — {clean_line(event.title)}"
+
+
+def item_html(event: Event) -> str:
+    """The item body of RSS/Atom: date, place and registration first, then the
+    event's own sanitised description."""
+    lines = [f"<strong>Date :</strong> {html.escape(date_line(event))}"]
+    place = place_line(event)
+    if place:
+        lines.append(f"<strong>Lieu :</strong> {html.escape(place)}")
+    if event.registration_url:
+        link = _link_html(event.registration_url, event.registration_url)
+        lines.append(f"<strong>Inscription :</strong> {link}")
+    parts = [f"<p>{'<br>'.join(lines)}</p>"]
+    note = STATUS_NOTES.get(event.status)
+    if note:
+        parts.insert(0, f"<p><strong>{note}</strong></p>")
+    body = clean_html(event.description_html) or _paragraphs(event.description)
+    if body:
+        parts.append(body)
+    credits = _sources_html(event)
+    if credits:
+        parts.append(credits)
+    return "\n".join(parts)
+
+
+def _sources_html(event: Event) -> str:
+    links = [
+        _link_html(source.url, source.name)
+        for source in event.sources
+        if source.url and clean_line(source.name)
+    ]
+    return f"<p>Annoncé par : {', '.join(links)}</p>" if links else ""
+
+
+def _link_html(href: str, text: str) -> str:
+    """A link, or plain text when the address is not http(s) (javascript:…)."""
+    href, text = clean_line(href), html.escape(clean_line(text))
+    if not href.lower().startswith(("http://", "https://")):
+        return text
+    return f'<a href="{html.escape(href)}">{text}</a>'
+
+
+def _paragraphs(text: str) -> str:
+    blocks = [block.strip() for block in clean_text(text).split("\n\n") if block.strip()]
+    return "\n".join(
+        "<p>" + "<br>".join(html.escape(line) for line in block.split("\n")) + "</p>"
+        for block in blocks
+    )

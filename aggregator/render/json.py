@@ -1,0 +1,73 @@
+"""JSON: the event records of DESIGN.md, under {"generated", "events"}.
+
+Keys keep the order of DESIGN.md so diffs of exports stay readable.
+`sequence` is internal (ICS) and not part of the record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from aggregator import clock
+from aggregator.model import Event, FeedInfo, Precision, When
+from aggregator.render import common
+
+CONTENT_TYPE = "application/json"
+
+
+def render(events: Sequence[Event], info: FeedInfo) -> bytes:
+    document = {
+        "generated": _instant(common.generated_at(info)),
+        "events": [event_to_dict(event) for event in events],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """The published record of one event (DESIGN.md, "The event record")."""
+    return {
+        "id": event.id,
+        "title": event.title,
+        "start": when_to_str(event.start, event.precision),
+        "end": when_to_str(event.end, event.precision) if event.end is not None else None,
+        "all_day": event.all_day,
+        "precision": str(event.precision),
+        "alternatives": [day.isoformat() for day in event.alternatives],
+        "status": str(event.status),
+        "venue": event.venue,
+        "address": event.address,
+        "city": event.city,
+        "online": event.online,
+        "url": event.url,
+        "registration_url": event.registration_url,
+        "description": event.description,
+        "description_html": event.description_html,
+        "tags": list(event.tags),
+        "region": event.region,
+        "sources": [
+            {"id": source.id, "name": source.name, "url": source.url} for source in event.sources
+        ],
+        "first_seen": _instant(event.first_seen),
+        "updated": _instant(event.updated),
+    }
+
+
+def when_to_str(value: When, precision: Precision = Precision.DAY) -> str:
+    """ "2020-02" (month), "2019-11-05" (day), "2019-11-05T09:30:00+01:00" (timed).
+
+    >>> from datetime import date
+    >>> when_to_str(date(2020, 2, 1), Precision.MONTH)
+    '2020-02'
+    """
+    if isinstance(value, datetime):
+        return value.astimezone(clock.PARIS).isoformat(timespec="seconds")
+    if precision == Precision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+def _instant(value: datetime | None) -> str | None:
+    return value.astimezone(clock.PARIS).isoformat(timespec="seconds") if value else None

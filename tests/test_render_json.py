@@ -1,0 +1,104 @@
+import json
+from datetime import UTC, date, datetime
+
+import samples
+
+from aggregator.model import Precision
+from aggregator.render import json as json_renderer
+
+KEYS = [
+    "id",
+    "title",
+    "start",
+    "end",
+    "all_day",
+    "precision",
+    "alternatives",
+    "status",
+    "venue",
+    "address",
+    "city",
+    "online",
+    "url",
+    "registration_url",
+    "description",
+    "description_html",
+    "tags",
+    "region",
+    "sources",
+    "first_seen",
+    "updated",
+]
+
+
+def _document() -> dict:
+    return json.loads(json_renderer.render(samples.all_events(), samples.info()))
+
+
+def test_document_shape():
+    document = _document()
+    assert list(document) == ["generated", "events"]
+    assert document["generated"] == "2019-07-15T10:00:00+02:00"
+    assert len(document["events"]) == 10  # month precision included
+    for record in document["events"]:
+        assert list(record) == KEYS
+
+
+def test_record_of_a_timed_event():
+    assert json_renderer.event_to_dict(samples.summer()) == {
+        "id": "ev-summer",
+        "title": "Atelier emploi des jeunes",
+        "start": "2019-07-04T14:00:00+02:00",
+        "end": "2019-07-04T17:00:00+02:00",
+        "all_day": False,
+        "precision": "minute",
+        "alternatives": [],
+        "status": "scheduled",
+        "venue": "Maison des projets",
+        "address": "3 rue de la Paix",
+        "city": "Lille",
+        "online": False,
+        "url": "https://www.irev.fr/node/1",
+        "registration_url": "https://www.irev.fr/inscription?id=1&x=2",
+        "description": "Un atelier.\nDeuxième ligne.",
+        "description_html": "<p>Un atelier <b>pratique</b> &amp; concret.</p>",
+        "tags": ["emploi", "jeunesse"],
+        "region": None,
+        "sources": [{"id": "irev", "name": "IREV", "url": "https://www.irev.fr/agenda"}],
+        "first_seen": "2019-06-20T08:15:00+02:00",
+        "updated": "2019-07-01T18:30:00+02:00",
+    }
+
+
+def test_start_forms():
+    records = {record["id"]: record for record in _document()["events"]}
+    assert records["ev-winter"]["start"] == "2019-12-10T09:30:00+01:00"
+    assert records["ev-allday"]["start"] == "2019-11-05"
+    assert records["ev-allday"]["end"] is None
+    assert records["ev-span"]["end"] == "2019-08-29"
+    assert records["ev-month"]["start"] == "2020-02"
+    assert records["ev-month"]["precision"] == "month"
+    assert records["ev-alt"]["alternatives"] == ["2019-12-10", "2019-12-12"]
+    assert records["ev-cancelled"]["status"] == "cancelled"
+    assert records["ev-postponed"]["status"] == "postponed"
+    assert [s["id"] for s in records["ev-winter"]["sources"]] == ["irev", "labo-cites"]
+
+
+def test_sequence_is_not_published():
+    assert "sequence" not in json_renderer.event_to_dict(samples.summer())
+
+
+def test_utf8_and_indented():
+    data = json_renderer.render([samples.summer()], samples.info())
+    assert "Deuxième".encode() in data
+    assert data.startswith(b'{\n  "generated": ')
+    assert data.endswith(b"}\n")
+
+
+def test_times_are_written_in_paris_time():
+    assert (
+        json_renderer.when_to_str(datetime(2019, 7, 4, 12, 0, tzinfo=UTC))
+        == "2019-07-04T14:00:00+02:00"
+    )
+    assert json_renderer.when_to_str(date(2020, 2, 1), Precision.MONTH) == "2020-02"
+    assert json_renderer.when_to_str(date(2020, 2, 1)) == "2020-02-01"
