@@ -8,6 +8,7 @@ agenda/index.html. `mode` switches the whole site to a failure.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +27,7 @@ class FixtureSite:
     def __init__(self, name: str | Path):
         self.root = name if isinstance(name, Path) else SITES / name
         self.mode = "ok"  # ok | error500 | hang
+        self.etags = False  # answer If-None-Match with 304 when True
         self.hits: list[str] = []
         site = self
 
@@ -39,11 +41,20 @@ class FixtureSite:
                 file = site.file_for(self.path)
                 if file is None:
                     return self._send(404, "text/html", b"<h1>Not found</h1>")
-                self._send(200, TYPES.get(file.suffix, "text/plain"), file.read_bytes())
+                body = file.read_bytes()
+                etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+                if site.etags and self.headers.get("If-None-Match") == etag:
+                    return self._send(304, "", b"", etag)
+                self._send(200, TYPES.get(file.suffix, "text/plain"), body,
+                           etag if site.etags else None)
 
-            def _send(self, status: int, ctype: str, body: bytes) -> None:
+            def _send(self, status: int, ctype: str, body: bytes, etag: str | None = None
+                      ) -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", ctype)
+                if etag:
+                    self.send_header("ETag", etag)
+                if ctype:
+                    self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):

@@ -89,21 +89,29 @@ _TENSE_RE = re.compile(
 )
 
 
-def _tense(text: str, begin: int, stop: int, start: int, end: int) -> tuple[bool, bool]:
-    """(past, future) as told by the verb nearest to the date in its sentence."""
-    # Only the verbs within reach count; reading a few words more keeps them whole.
-    begin, stop = max(begin, start - _TENSE_REACH - 20), min(stop, end + _TENSE_REACH + 20)
-    words = text[begin:stop].lower().replace("\u2019", "'")
-    start, end = start - begin, end - begin
+def _lower(text: str) -> str:
+    """Lower case, one character for one character ("İ" alone grows under str.lower)."""
+    return text.replace("\u0130", "I").lower().replace("\u2019", "'")
+
+
+def _verbs(words: str, offset: int = 0) -> list[tuple[int, int, str]]:
+    """(start, end, "past" or "future") of each tense cue in lower-cased `words`."""
+    found = []
+    for hit in _TENSE_RE.finditer(words):
+        tense = hit.lastgroup or "past"
+        if tense == "future" or hit.group() not in _NOT_IMPERFECT:
+            found.append((hit.start() + offset, hit.end() + offset, tense))
+    return found
+
+
+def _tense(verbs: list[tuple[int, int, str]], start: int, end: int) -> tuple[bool, bool]:
+    """(past, future) as told by the verb nearest to the date at [start, end)."""
     nearest = {"past": _TENSE_REACH + 1, "future": _TENSE_REACH + 1}
-    for found in _TENSE_RE.finditer(words):
-        tense = found.lastgroup or "past"
-        if tense == "past" and found.group() in _NOT_IMPERFECT:
-            continue
-        if found.end() <= start:
-            nearest[tense] = min(nearest[tense], start - found.end())
-        elif found.start() >= end:
-            nearest[tense] = min(nearest[tense], found.start() - end)
+    for verb_start, verb_end, tense in verbs:
+        if verb_end <= start:
+            nearest[tense] = min(nearest[tense], start - verb_end)
+        elif verb_start >= end:
+            nearest[tense] = min(nearest[tense], verb_start - end)
     past, future = nearest["past"], nearest["future"]
     if past <= _TENSE_REACH and past < future:
         return True, False
@@ -111,11 +119,18 @@ def _tense(text: str, begin: int, stop: int, start: int, end: int) -> tuple[bool
 
 
 class CueReader:
-    """Reads the cues around dates of one text; sentence breaks are found once."""
+    """Reads the cues around the dates of one text; sentence breaks are found once.
+
+    Verbs are read in a window around each date; once those windows add up to
+    the length of the text (a page made of dates), the whole text is read once
+    and the windows look their verbs up instead.
+    """
 
     def __init__(self, text: str, folded: str):
         self.text, self.folded = text, folded
         self.breaks = [found.start() for found in _BREAK_RE.finditer(folded)]
+        self.read_so_far = 0
+        self.all_verbs: list[tuple[int, int, str]] | None = None
 
     def _sentence(self, start: int, end: int) -> tuple[int, int]:
         """Bounds of the sentence holding folded[start:end], within reach."""
@@ -124,6 +139,16 @@ class CueReader:
         after = bisect.bisect_left(self.breaks, end)
         stop = self.breaks[after] if after < len(self.breaks) else len(self.folded)
         return max(begin, start - _SENTENCE_REACH), min(stop, end + _SENTENCE_REACH)
+
+    def _verbs_between(self, begin: int, stop: int) -> list[tuple[int, int, str]]:
+        if self.all_verbs is None and self.read_so_far + stop - begin > len(self.text):
+            self.all_verbs = _verbs(_lower(self.text))
+        if self.all_verbs is None:
+            self.read_so_far += stop - begin
+            return _verbs(_lower(self.text[begin:stop]), begin)
+        low = bisect.bisect_left(self.all_verbs, (begin, 0, ""))
+        high = bisect.bisect_left(self.all_verbs, (stop, 0, ""), low)
+        return [verb for verb in self.all_verbs[low:high] if verb[1] <= stop]
 
     def read(self, start: int, core: int, end: int) -> Cues:
         """The cues around the date written at text[start:end] (its day starts at `core`)."""
@@ -141,6 +166,9 @@ class CueReader:
             return Cues(publication=publication, deadline=deadline, future=True)
         if _LAST_RE.search(after) or _LOOKING_BACK_RE.search(before):
             return Cues(publication=publication, deadline=deadline, past=True)
-        past, future = _tense(self.text, begin, stop, start, end)
+        # Only the verbs within reach count; reading a few words more keeps them whole.
+        reach = _TENSE_REACH + 20
+        verbs = self._verbs_between(max(begin, start - reach), min(stop, end + reach))
+        past, future = _tense(verbs, start, end)
         future = (future or bool(_NEXT_BEFORE_RE.search(before))) and not past
         return Cues(publication=publication, deadline=deadline, past=past, future=future)

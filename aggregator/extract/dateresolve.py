@@ -26,6 +26,7 @@ from aggregator.model import DateKind, Precision
 logger = logging.getLogger(__name__)
 
 RECENT_PAST_DAYS = 60
+MAX_DATES = 10_000  # date expressions read in one text, to keep time bounded
 _CONTEXT_REACH = 300  # how far back a month ("en avril") still names the month of a bare "le 5"
 _NEXT_MONTH_REACH = 100
 _GLUE_RE = re.compile(r"[^\S\n]*[,:;-]?[^\S\n]*")
@@ -131,6 +132,9 @@ class Resolver:
 
     def run(self, items: list[Group | MonthToken], times: list[TimeToken]) -> list[Found]:
         self.time_starts = [t.start for t in times]
+        if len(items) > MAX_DATES:
+            logger.warning("more than %d dates in one text: the rest is not read", MAX_DATES)
+            items = items[:MAX_DATES]
         for index, item in enumerate(items):
             try:
                 if isinstance(item, MonthToken):

@@ -14,10 +14,16 @@ tokens together is the job of `dategroups` (lists and ranges), `dateresolve`
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import time
+
+logger = logging.getLogger(__name__)
+
+MAX_HITS = 30_000  # numbers, month names or clock times read in one text
 
 # Typographic apostrophes, dashes and spaces, read as their plain forms.
 _SPECIAL = (
@@ -304,10 +310,19 @@ def _month_span(folded: str, hit: re.Match[str], floor: int) -> MonthToken | Non
 _READERS = {"iso": _iso, "numeric": _numeric, "element": _element}
 
 
+def _bounded(hits: Iterator[re.Match[str]], what: str) -> Iterator[re.Match[str]]:
+    """The first MAX_HITS hits: a page with more is no agenda, and time must stay bounded."""
+    for count, hit in enumerate(hits):
+        if count == MAX_HITS:
+            logger.warning("more than %d %s in one text: the rest is not read", MAX_HITS, what)
+            return
+        yield hit
+
+
 def _day_tokens(folded: str) -> list[DayToken]:
     tokens: list[DayToken] = []
     floor = 0
-    for hit in _DIGITS_RE.finditer(folded):
+    for hit in _bounded(_DIGITS_RE.finditer(folded), "numbers"):
         token = _READERS[hit.lastgroup or ""](folded, hit, floor)
         if token is not None:
             tokens.append(token)
@@ -320,7 +335,7 @@ def scan_dates(folded: str) -> list[DayToken | MonthToken]:
     days = _day_tokens(folded)
     starts = [d.start for d in days]
     tokens: list[DayToken | MonthToken] = list(days)
-    for hit in MONTH_SPAN_RE.finditer(folded):
+    for hit in _bounded(MONTH_SPAN_RE.finditer(folded), "month names"):
         index = bisect.bisect_right(starts, hit.start())
         floor = days[index - 1].end if index else 0
         if floor > hit.start() or (index < len(days) and days[index].start < hit.end()):
@@ -364,7 +379,7 @@ def _clock(found: re.Match[str], p: str) -> time | None:
 def scan_times(folded: str) -> list[TimeToken]:
     """Clock times that can start an event, with the end time when one is given."""
     times: list[TimeToken] = []
-    for found in TIME_RE.finditer(folded):
+    for found in _bounded(TIME_RE.finditer(folded), "clock times"):
         begin = _clock(found, "a")
         until = _clock(found, "b") or (time(12, 0) if found["noon"] else None)
         before = _TIME_PREFIX_RE.search(folded, max(0, found.start() - 14), found.start())

@@ -17,9 +17,7 @@ from importlib import resources
 from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W\d_]+")
-_NOT_WORD = re.compile(r"[^\w\t\n|]|[\d_]")
 _RUNS_OF_SPACES = re.compile(r" {2,}")
-_LOOSE_SPACES = re.compile(r" ?([\t\n|]) ?|^ | $", re.MULTILINE)
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 
 
@@ -33,7 +31,23 @@ class _FoldTable(dict):
         return self[code]
 
 
+class _KeyTable(_FoldTable):
+    """Like _FoldTable, but anything that is not a letter is a space (tabs, newlines
+    and "|" kept): the data file's names read as the text tokeniser reads words."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char in "\t\n|":
+            self[code] = char
+        elif not char.isalpha():
+            self[code] = " "
+        else:
+            return super().__missing__(code)
+        return self[code]
+
+
 _FOLD = _FoldTable()
+_KEYS = _KeyTable()
 
 
 def fold_chars(text: str) -> str:
@@ -84,9 +98,10 @@ def fold(text: str) -> str:
 def _read(name: str) -> list[tuple[str, str]]:
     """Each data line beside its folded twin, whose fields are comparison keys."""
     text = resources.files("aggregator").joinpath("data", name).read_text(encoding="utf-8")
-    folded = text.translate(_FOLD).replace("œ", "oe").replace("æ", "ae")
-    folded = _NOT_WORD.sub(" ", folded)  # as the text tokeniser sees them: letters only
-    folded = _LOOSE_SPACES.sub(r"\1", _RUNS_OF_SPACES.sub(" ", folded))
+    folded = _RUNS_OF_SPACES.sub(" ", text.translate(_KEYS))
+    folded = folded.replace("œ", "oe").replace("æ", "ae")
+    for separator in "\t\n|":
+        folded = folded.replace(" " + separator, separator).replace(separator + " ", separator)
     return [
         (line, keys)
         for line, keys in zip(text.splitlines(), folded.splitlines(), strict=True)
