@@ -42,7 +42,7 @@ class FixtureSite:
                 if file is None:
                     return self._send(404, "text/html", b"<h1>Not found</h1>")
                 body = file.read_bytes()
-                etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+                etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                 if site.etags and self.headers.get("If-None-Match") == etag:
                     return self._send(304, "", b"", etag)
                 self._send(200, TYPES.get(file.suffix, "text/plain"), body,
