@@ -228,7 +228,10 @@ def _dates_of(raw: RawEvent, reference: date):
             Precision.MINUTE if isinstance(start, datetime) else Precision.DAY
         )
         return start, end, precision, raw.alternatives
-    match = first_event_date(raw.date_text or "", raw.published or reference)
+    # Before a page's publication date a date is a past mention; before today's
+    # date it is only an event that is over, which the store keeps.
+    match = first_event_date(raw.date_text or "", raw.published or reference,
+                             past_by_reference=raw.published is not None)
     if match is None or match.start is None:
         return None
     end = in_paris(match.end) if match.end is not None else None

@@ -393,6 +393,7 @@ KINDS = [
     ("Candidatures jusqu'au 15 mai 2020", "deadline"),
     ("Réponse souhaitée avant le 10 mai 2020", "deadline"),
     ("Le contrat a été prolongé jusqu'au 31 décembre 2022", "deadline"),
+    ("La session est ouverte jusqu'à mi-juillet 2020", "deadline"),
     ("Publié le 18/09/2019", "publication"),
     ("publié le 5 mai 2019", "publication"),
     ("Mis à jour le 5 mai 2019", "publication"),
@@ -484,6 +485,17 @@ def test_one_megabyte_parses_in_well_under_a_second() -> None:
     elapsed = time.perf_counter() - began
     assert len(matches) == 2 * (1_000_000 // len(announcement)) + 1
     assert elapsed < 1.5  # about 0.3 s on a developer machine; the margin absorbs a busy CI
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1 " * 500_000, "le 5 mai 2020 " * 70_000, "14h " * 250_000, "5-6-" * 250_000],
+    ids=["numbers", "dates", "times", "dashes"],
+)
+def test_a_megabyte_of_date_like_noise_stays_bounded(text: str) -> None:
+    began = time.perf_counter()
+    parse_dates(text, REF)
+    assert time.perf_counter() - began < 5.0
 
 
 _PIECES = list("0123456789 ,.-/:h'’–\n") + [

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import feedparser
 import icalendar
+import icsreaders
 import pytest
 from lxml import etree
 from sites import FixtureSite
@@ -195,3 +196,17 @@ def test_failing_source_keeps_its_events_and_reports(workdir: Path, sites, mode:
     assert "failed" in irev_line
     assert ("500" in irev_line) if mode == "error500" else ("timed out" in irev_line)
     assert "labo-cites: ok" in status
+
+
+def test_ics_local_times_agree_across_three_readers(workdir: Path, tmp_path: Path):
+    assert cli(workdir, "scrape").returncode == 0
+    env = {**os.environ, "AGGREGATOR_NOW": NOW, "AGGREGATOR_CONFIG": "sources.yaml"}
+    data = subprocess.run([sys.executable, "-m", "aggregator.cli", "export", "--format", "ics"],
+                          cwd=workdir, env=env, capture_output=True, check=True).stdout
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    expected = icsreaders.times_by_icalendar(data)
+    wall = {times for times in expected.values()}
+    assert ("2020-07-02T14:00", "2020-07-02T15:30") in wall  # summer
+    assert ("2019-12-10T09:30", "2019-12-10T17:00") in wall  # winter
+    assert icsreaders.times_by_vobject(data) == expected
+    assert icsreaders.times_by_icaljs(data, tmp_path) == expected

@@ -1,13 +1,9 @@
-import json
 import re
-import shutil
-import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import pytest
+import icsreaders
 import samples
-import vobject
 from icalendar import Calendar
 
 from aggregator.render import ics
@@ -206,73 +202,8 @@ def test_render_event_is_one_event_calendar():
 # --- three clients read the same local times -------------------------------------
 
 
-def _wall(value: datetime) -> str:
-    return value.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")
-
-
-def _times_by_icalendar(data: bytes) -> dict[str, tuple[str, str]]:
-    """icalendar, with times placed through the file's VTIMEZONE (not by TZID name)."""
-    calendar = Calendar.from_ical(data)
-    zone = calendar.walk("VTIMEZONE")[0].to_tz(lookup_tzid=False)
-    result = {}
-    for vevent in calendar.walk("VEVENT"):
-        start = vevent["DTSTART"].dt
-        if isinstance(start, datetime):
-            end = vevent["DTEND"].dt if "DTEND" in vevent else start
-            result[str(vevent["UID"])] = tuple(
-                _wall(value.replace(tzinfo=zone)) for value in (start, end)
-            )
-    return result
-
-
-def _times_by_vobject(data: bytes) -> dict[str, tuple[str, str]]:
-    # vobject keeps the first VTIMEZONE it saw for each TZID for the life of
-    # the process; forget it so that this file's own definition is used.
-    registry = vars(vobject.icalendar)["__tzidMap"]
-    saved = dict(registry)
-    registry.pop("Europe/Paris", None)
-    try:
-        calendar = vobject.readOne(data.decode("utf-8"))
-    finally:
-        registry.clear()
-        registry.update(saved)
-    result = {}
-    for vevent in calendar.vevent_list:
-        start = vevent.dtstart.value
-        if isinstance(start, datetime):
-            end = vevent.dtend.value if hasattr(vevent, "dtend") else start
-            result[vevent.uid.value] = (_wall(start), _wall(end))
-    return result
-
-
-def _icaljs_output(data: bytes, tmp_path: Path) -> dict[str, dict[str, str]]:
-    """What tests/js/ics_times.mjs prints for this file: {uid: {start, end}}."""
-    if shutil.which("node") is None:
-        pytest.skip("node is not installed: cannot check the ICS with ical.js")
-    if not (JS_DIR / "node_modules" / "ical.js").is_dir():
-        pytest.skip("tests/js/node_modules is missing: run `npm ci` in tests/js")
-    path = tmp_path / "feed.ics"
-    path.write_bytes(data)
-    output = subprocess.run(
-        ["node", str(JS_DIR / "ics_times.mjs"), str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    return json.loads(output)
-
-
-def _times_by_icaljs(data: bytes, tmp_path: Path) -> dict[str, tuple[str, str]]:
-    return {
-        uid: (times["start"], times["end"])
-        for uid, times in _icaljs_output(data, tmp_path).items()
-        if "T" in times["start"]
-    }
-
-
 def test_icalendar_reads_the_expected_local_times():
-    assert _times_by_icalendar(_render()) == EXPECTED_TIMES
+    assert icsreaders.times_by_icalendar(_render()) == EXPECTED_TIMES
 
 
 def test_icalendar_reads_dates_and_zones():
@@ -285,15 +216,15 @@ def test_icalendar_reads_dates_and_zones():
 
 
 def test_vobject_reads_the_expected_local_times():
-    assert _times_by_vobject(_render()) == EXPECTED_TIMES
+    assert icsreaders.times_by_vobject(_render()) == EXPECTED_TIMES
 
 
 def test_icaljs_reads_the_expected_local_times(tmp_path):
-    assert _times_by_icaljs(_render(), tmp_path) == EXPECTED_TIMES
+    assert icsreaders.times_by_icaljs(_render(), tmp_path) == EXPECTED_TIMES
 
 
 def test_icaljs_reads_all_day_events_as_dates(tmp_path):
-    output = _icaljs_output(_render(), tmp_path)
+    output = icsreaders.icaljs_output(_render(), tmp_path)
     assert output["ev-span@aggregator"] == {"start": "2019-08-27", "end": "2019-08-30"}
 
 
@@ -312,10 +243,10 @@ def test_the_python_comparisons_catch_a_wrong_vtimezone():
     """Guard for the checks above: with summer time written as +0100, a client
     that follows the VTIMEZONE shows the summer event an hour late."""
     broken = _with_wrong_summer_offset(_render())
-    assert _times_by_vobject(broken)["ev-summer@aggregator"] == LATE_SUMMER
-    assert _times_by_icalendar(broken)["ev-summer@aggregator"] == LATE_SUMMER
+    assert icsreaders.times_by_vobject(broken)["ev-summer@aggregator"] == LATE_SUMMER
+    assert icsreaders.times_by_icalendar(broken)["ev-summer@aggregator"] == LATE_SUMMER
 
 
 def test_the_icaljs_comparison_catches_a_wrong_vtimezone(tmp_path):
     broken = _with_wrong_summer_offset(_render())
-    assert _times_by_icaljs(broken, tmp_path)["ev-summer@aggregator"] == LATE_SUMMER
+    assert icsreaders.times_by_icaljs(broken, tmp_path)["ev-summer@aggregator"] == LATE_SUMMER
