@@ -223,10 +223,9 @@ def place_of(venue: str | None, address: str | None, city: str | None
 def _dates_of(raw: RawEvent, reference: date):
     """(start, end, precision, alternatives) of a raw event, or None if it has no date."""
     if raw.start is not None:
-        start, end = whole_days(in_paris(raw.start), in_paris(raw.end) if raw.end else None)
-        precision = raw.precision or (
-            Precision.MINUTE if isinstance(start, datetime) else Precision.DAY
-        )
+        start, end = same_kind(*whole_days(in_paris(raw.start),
+                                           in_paris(raw.end) if raw.end else None))
+        precision = _precision(start, raw.precision)
         return start, end, precision, raw.alternatives
     # Before a page's publication date a date is a past mention; before today's
     # date it is only an event that is over, which the store keeps.
@@ -234,8 +233,31 @@ def _dates_of(raw: RawEvent, reference: date):
                              past_by_reference=raw.published is not None)
     if match is None or match.start is None:
         return None
-    end = in_paris(match.end) if match.end is not None else None
-    return in_paris(match.start), end, match.precision, tuple(match.alternatives)
+    start, end = same_kind(in_paris(match.start),
+                           in_paris(match.end) if match.end is not None else None)
+    precision = _precision(start, match.precision)
+    return start, end, precision, tuple(match.alternatives)
+
+
+def _precision(start: date | datetime, given: Precision | None) -> Precision:
+    """Month when the source said so, else what the start value holds."""
+    if given == Precision.MONTH:
+        return Precision.MONTH
+    return Precision.MINUTE if isinstance(start, datetime) else Precision.DAY
+
+
+def same_kind(start: date | datetime, end: date | datetime | None):
+    """Start and end both days or both times, as calendars require.
+
+    "du 5 au 7 mai, à partir de 9h" has a start time but only an end day:
+    the days are what a calendar must show, so it becomes an all-day range.
+
+    >>> same_kind(datetime(2020, 5, 5, 9, 0), date(2020, 5, 7))
+    (datetime.date(2020, 5, 5), datetime.date(2020, 5, 7))
+    """
+    if end is None or isinstance(start, datetime) == isinstance(end, datetime):
+        return start, end
+    return _day(start), _day(end)
 
 
 def _description(raw: RawEvent) -> tuple[str, str]:
