@@ -12,6 +12,7 @@ import unicodedata
 from datetime import date, datetime, time
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+import ftfy
 import nh3
 from selectolax.lexbor import LexborHTMLParser
 
@@ -45,6 +46,23 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+# UTF-8 read as Windows-1252: "Ã©" for "é", "â€™" for "’", "Â " for a no-break space.
+_MOJIBAKE = re.compile(
+    "Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u2018-\u203a]|Â[\u00a0-\u00bf]|â€"
+)
+
+
+def repair_mojibake(text: str) -> str:
+    """Text with evident double-encoding undone (ftfy), else unchanged.
+
+    >>> repair_mojibake("JournÃ©e rÃ©gionale Ã  Lille")
+    'Journée régionale à Lille'
+    >>> repair_mojibake("Journée régionale")
+    'Journée régionale'
+    """
+    return ftfy.fix_encoding(text) if _MOJIBAKE.search(text) else text
+
+
 def clean_text(text: str | None) -> str:
     r"""One line of text: NFC, no controls, single spaces, trimmed.
 
@@ -53,7 +71,7 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = strip_controls(unicodedata.normalize("NFC", html_lib.unescape(text)))
+    text = strip_controls(unicodedata.normalize("NFC", repair_mojibake(html_lib.unescape(text))))
     return _SPACES.sub(" ", text.replace("\n", " ").replace("\r", " ")).strip()
 
 
@@ -263,7 +281,7 @@ def same_kind(start: date | datetime, end: date | datetime | None):
 def _description(raw: RawEvent) -> tuple[str, str]:
     """(plain text, sanitised HTML) from whichever the extractor gave."""
     if raw.description_html:
-        safe = sanitise_html(raw.description_html)
+        safe = sanitise_html(repair_mojibake(raw.description_html))
         return html_to_text(safe), safe
     text = (raw.description or "").strip()
     text = "\n".join(clean_text(line) for line in text.splitlines() if clean_text(line))
