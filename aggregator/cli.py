@@ -156,9 +156,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _serve(app, args.host, args.port, daemon)
 
 
-COMMANDS = {"run": cmd_run, "serve": cmd_serve, "check": cmd_check, "scrape": cmd_scrape,
-            "export": cmd_export,
-            "extract": cmd_extract, "status": cmd_status}
+def cmd_backup(args: argparse.Namespace) -> int:
+    config = load_config(config_path(args)) if config_path(args).exists() else None
+    with open_store(args, config) as store:
+        pages = store.backup(Path(args.path))
+    print(f"backup written to {args.path} ({pages} pages)")
+    return 0
+
+
+COMMANDS = {"backup": cmd_backup, "run": cmd_run, "serve": cmd_serve, "check": cmd_check,
+            "scrape": cmd_scrape, "export": cmd_export, "extract": cmd_extract,
+            "status": cmd_status}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -189,6 +197,8 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--published", help="publication date YYYY-MM-DD (for dates without year)")
     x.add_argument("--source", help="read the page with this source's configuration")
     sub.add_parser("status", help="one line per source: last run, result, events, error")
+    b = sub.add_parser("backup", help="a consistent copy of the database, safe while running")
+    b.add_argument("path", metavar="PATH")
     return p
 
 

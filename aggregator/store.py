@@ -292,6 +292,23 @@ class Store:
             {"url": url, "etag": etag, "last_modified": last_modified,
              "stored": now.isoformat()}, pk="url")
 
+    def backup(self, target: Path) -> int:
+        """A consistent copy of the database at `target`, made with SQLite's backup API
+        (safe while the daemon writes); written beside it then renamed into place."""
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        try:
+            copy = sqlite3.connect(partial)
+            with copy:
+                self.db.conn.backup(copy)
+            pages = copy.execute("PRAGMA page_count").fetchone()[0]
+            copy.close()
+            partial.replace(target)
+        except (sqlite3.Error, OSError) as exc:
+            partial.unlink(missing_ok=True)
+            raise StoreError(f"could not write the backup {target}: {exc}") from exc
+        return pages
+
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

@@ -12,7 +12,7 @@ import pytest
 from sites import FixtureSite
 
 FIXTURES = Path(__file__).parent / "fixtures"
-COMMANDS = ["run", "serve", "check", "scrape", "export", "extract", "status"]
+COMMANDS = ["run", "serve", "check", "scrape", "export", "extract", "status", "backup"]
 
 
 def cli(*args: str, cwd: Path | None = None, now: str = "2019-10-15T10:00:00+02:00"):
@@ -109,3 +109,15 @@ def test_status_before_any_run(tmp_path: Path):
         "sources:\n  - {id: a, name: A, url: 'https://example.org/agenda'}\n")
     done = cli("status", cwd=tmp_path)
     assert done.stdout == "a: never run, 0 events\n"
+
+
+def test_backup_command_copies_the_database(tmp_path: Path):
+    with FixtureSite("ics-feed") as site:
+        (tmp_path / "sources.yaml").write_text(
+            f"settings: {{delay: 0}}\nsources:\n  - {{id: labo, name: Labo, "
+            f"url: '{site.url}/agenda.ics', strategy: ics}}\n")
+        assert cli("scrape", cwd=tmp_path).returncode == 0
+    done = cli("backup", "copy.db", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    copy = cli("--db", "copy.db", "status", cwd=tmp_path).stdout
+    assert copy.startswith("labo: ok at 2019-10-15T10:00:00, 4 events")

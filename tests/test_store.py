@@ -59,3 +59,13 @@ def test_events_since_keeps_running_multi_day_events(tmp_path):
                                event(id="b", start=date(2019, 10, 14), end=date(2019, 10, 16)),
                                event(id="c", start=datetime(2019, 10, 15, 9, 0, tzinfo=PARIS))])
         assert [e.id for e in store.events(since=date(2019, 10, 15))] == ["b", "c"]
+
+
+def test_backup_is_a_consistent_copy(tmp_path):
+    with Store.open(tmp_path / "a.db") as store:
+        store.save_run(run(), [event(), event(id="irev-2", title="Atelier")])
+        store.backup(tmp_path / "copy.db")
+    with Store.open(tmp_path / "copy.db") as copy:
+        assert copy.integrity_ok()
+        assert [e.title for e in copy.events()] == ["Atelier", "Rencontre"]
+    assert not (tmp_path / "copy.db.partial").exists()
