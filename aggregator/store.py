@@ -41,6 +41,7 @@ class RunRecord:
     new: int = 0
     updated: int = 0
     warning: str | None = None
+    http_status: int | None = None  # of the source's first page: 200, 304, 404, 500…
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,8 +84,13 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_run_http_status(db: sqlite_utils.Database) -> None:
+    db["runs"].add_column("http_status", int)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_run_http_status", _m002_run_http_status),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -174,8 +180,8 @@ class Store:
             db.execute("PRAGMA synchronous = NORMAL")
             store = cls(db)
             store.migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the database {path}: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise storage_error(exc, f"cannot open the database {path}") from exc
         return store
 
     def close(self) -> None:
@@ -215,7 +221,7 @@ class Store:
                 counts = self._upsert_events(run.source_id, events, now or run.finished)
                 self.db["runs"].insert(_run_row(run, counts))
         except sqlite3.Error as exc:
-            raise StoreError(f"could not save the run of {run.source_id}: {exc}") from exc
+            raise storage_error(exc, f"could not save the run of {run.source_id}") from exc
         return counts
 
     def _upsert_events(self, source_id: str, events: Sequence[Event],
@@ -247,6 +253,15 @@ class Store:
         """The latest run of every source that has run."""
         sql = "select * from runs where id in (select max(id) from runs group by source_id)"
         return {row["source_id"]: row for row in self.db.query(sql)}
+
+    def consecutive_failures(self) -> dict[str, int]:
+        """Per source, how many runs in a row failed since its last good one."""
+        sql = (
+            "select source_id, count(*) as n from runs as r where result = 'failed' and id > "
+            "coalesce((select max(id) from runs as g where g.source_id = r.source_id "
+            "and g.result != 'failed'), 0) group by source_id"
+        )
+        return {row["source_id"]: row["n"] for row in self.db.query(sql)}
 
     def last_good_run(self, source_id: str) -> dict | None:
         rows = self.db["runs"].rows_where(
@@ -313,6 +328,23 @@ class Store:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+_HINTS = {
+    "readonly": "the database file or its folder is read-only: let the user running "
+                "aggregator write to both",
+    "disk is full": "the disk is full: free some space; nothing was half-written",
+    "locked": "another program holds the database: retry, or stop the other writer",
+    "not a database": "the file is not an aggregator database: check --db",
+    "unable to open": "the folder does not exist or cannot be written: check --db",
+}
+
+
+def storage_error(exc: sqlite3.Error, action: str) -> StoreError:
+    """Our error for a SQLite failure, with what the admin can do about it."""
+    text = str(exc)
+    hint = next((h for key, h in _HINTS.items() if key in text), None)
+    return StoreError(f"{action}: {text}" + (f"; {hint}" if hint else ""))
+
+
 def _get(table: sqlite_utils.db.Table, pk: str) -> dict | None:
     try:
         return table.get(pk)
@@ -334,5 +366,5 @@ def _run_row(run: RunRecord, counts: SaveCounts) -> dict:
         "source_id": run.source_id, "started": run.started.isoformat(),
         "finished": run.finished.isoformat(), "result": run.result, "error": run.error,
         "pages": run.pages, "events": run.events, "new": counts.new,
-        "updated": counts.updated, "warning": run.warning,
+        "updated": counts.updated, "warning": run.warning, "http_status": run.http_status,
     }
