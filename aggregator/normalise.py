@@ -28,7 +28,8 @@ MAX_TITLE = 300
 MAX_DESCRIPTION = 20_000
 
 # Everything XML 1.0 and ICS forbid, plus the C1 controls pasted from Word.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# U+FFFD stands where a parser met a NUL or undecodable byte: nothing to show.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 ALLOWED_TAGS = {
@@ -232,10 +233,23 @@ def place_of(venue: str | None, address: str | None, city: str | None
         return None, address, city or normalise_city(venue)
     if city is not None and not _ONE_LINE_ADDRESS.search(venue):
         return venue, address, city
-    found = find_place(", ".join(filter(None, (venue, address))))
+    line = ", ".join(filter(None, (venue, address)))
+    found = find_place(line)
     if found.city is None:
         return venue, address, city
-    return found.venue or venue, found.address or address, city or found.city
+    return (found.venue or _lead(line, found.span) or venue, found.address or address,
+            city or found.city)
+
+
+def _lead(line: str, span: tuple[int, int] | None) -> str | None:
+    """The name before the address in a location line ("Université Lyon 2, 86 rue
+    Pasteur, Lyon, 69007, France" → "Université Lyon 2"), if it is one comma segment.
+
+    >>> _lead("Atelier du Blanc Seau, Tourcoing", (23, 32))
+    'Atelier du Blanc Seau'
+    """
+    head = line[: span[0]].strip(" ,–-") if span else ""
+    return head if head and "," not in head else None
 
 
 def _dates_of(raw: RawEvent, reference: date):

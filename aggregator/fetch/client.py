@@ -43,6 +43,7 @@ from aggregator.fetch.failures import (
     retry_after_seconds,
     status_message,
 )
+from aggregator.fetch.htmlguard import bounded_html
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +321,8 @@ def _page(url: str, reply: _Reply, sent: Validators) -> Page:
         url=url,
         final_url=reply.final_url,
         status=reply.status,
-        text="" if not_modified else decode_body(reply.body, headers.get("content-type")),
+        text="" if not_modified else bounded_html(
+            decode_body(reply.body, headers.get("content-type"))),
         content_type=_media_type(headers.get("content-type")),
         # a 304 may omit the validators: the ones we sent are still current
         etag=headers.get("etag") or (sent.etag if not_modified else None),
