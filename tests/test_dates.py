@@ -429,6 +429,15 @@ def test_kinds_in_one_text() -> None:
     ]
 
 
+def test_a_past_verb_does_not_reach_across_an_infinitive_of_preparation() -> None:
+    text = "La réunion du 5 février a permis de préparer le forum du 26 mars à Dunkerque."
+    matches = parse_dates(text, date(2020, 2, 10))
+    assert [(m.text, m.start, m.kind.value) for m in matches] == [
+        ("du 5 février", date(2020, 2, 5), "past"),
+        ("du 26 mars", date(2020, 3, 26), "event"),
+    ]
+
+
 def test_first_event_date_skips_other_kinds() -> None:
     text = "Publié le 2 mai 2019. Inscriptions avant le 3 juin. Rencontre le 12 juin à 9h."
     match = first_event_date(text, date(2019, 5, 2))

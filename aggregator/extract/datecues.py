@@ -75,6 +75,15 @@ _FUTURE_RE = re.compile(
 )
 
 
+_Verb = tuple[int, int, str]  # (start, end, "past" or "future")
+# "de préparer", "pour participer au": what comes after is the purpose, still ahead
+# (read on the folded text).
+_PREPARING_RE = re.compile(
+    r"\b(?:de|d'|pour|afin de|a)\s+(?:(?:mieux|bien|vous|nous|se|s')\s+)?(?:preparer|organiser"
+    r"|participer|annoncer|programmer|planifier|inscrire|assister|rejoindre|venir|rendre)\b"
+)
+
+
 @dataclass(frozen=True)
 class Cues:
     publication: bool = False
@@ -131,6 +140,7 @@ class CueReader:
         self.breaks = [found.start() for found in _BREAK_RE.finditer(folded)]
         self.read_so_far = 0
         self.all_verbs: list[tuple[int, int, str]] | None = None
+        self.preparing: list[int] | None = None  # where "de préparer"-like phrases start
 
     def _sentence(self, start: int, end: int) -> tuple[int, int]:
         """Bounds of the sentence holding folded[start:end], within reach."""
@@ -149,6 +159,23 @@ class CueReader:
         low = bisect.bisect_left(self.all_verbs, (begin, 0, ""))
         high = bisect.bisect_left(self.all_verbs, (stop, 0, ""), low)
         return [verb for verb in self.all_verbs[low:high] if verb[1] <= stop]
+
+    def _governing(self, verbs: list[_Verb], start: int) -> list[_Verb]:
+        """The verbs whose tense speaks for a date at `start`: a past verb before it loses
+        its say when an infinitive of preparation stands between ("la réunion a permis de
+        préparer le forum du 26 mars": the forum is still to come)."""
+        if self.preparing is None:
+            self.preparing = [found.start() for found in _PREPARING_RE.finditer(self.folded)]
+        return [
+            verb
+            for verb in verbs
+            if not (verb[2] == "past" and verb[1] <= start and self._preparing(verb[1], start))
+        ]
+
+    def _preparing(self, start: int, end: int) -> bool:
+        assert self.preparing is not None
+        index = bisect.bisect_left(self.preparing, start)
+        return index < len(self.preparing) and self.preparing[index] < end
 
     def read(self, start: int, core: int, end: int) -> Cues:
         """The cues around the date written at text[start:end] (its day starts at `core`)."""
@@ -169,6 +196,6 @@ class CueReader:
         # Only the verbs within reach count; reading a few words more keeps them whole.
         reach = _TENSE_REACH + 20
         verbs = self._verbs_between(max(begin, start - reach), min(stop, end + reach))
-        past, future = _tense(verbs, start, end)
+        past, future = _tense(self._governing(verbs, start), start, end)
         future = (future or bool(_NEXT_BEFORE_RE.search(before))) and not past
         return Cues(publication=publication, deadline=deadline, past=past, future=future)
