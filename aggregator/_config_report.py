@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from aggregator._yaml_lines import Located
 
-TOP_LEVEL_KEYS = ("settings", "sources")
+TOP_LEVEL_KEYS = ("settings", "sources", "duplicates")
 
 
 class Report:

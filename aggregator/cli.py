@@ -89,7 +89,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     info = feed_info(title=config.settings.title, base_url=config.settings.base_url,
                      path=f"/feed.{args.format}" if args.format != "json" else "/events.json",
                      generated=clock.now(),
-                     refresh_hours=max(1, int(config.settings.interval.total_seconds() // 3600)))
+                     refresh_hours=max(1, int(config.settings.interval.total_seconds() // 3600)),
+                     ics_cancelled=config.settings.ics_cancelled)
     sys.stdout.buffer.write(render(args.format, events, info))
     return 0
 
@@ -99,12 +100,32 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     published = date.fromisoformat(args.published) if args.published else None
     config = load_config(config_path(args)) if args.source else None
+    if args.explain:
+        from aggregator.dryrun import explain_target
+
+        print(asyncio.run(explain_target(args.target, published=published, config=config)),
+              end="")
+        return 0
     events = asyncio.run(extract_target(args.target, published=published, config=config,
                                         source_id=args.source))
+    if config is not None:
+        events = _with_merges(args, config, events)
     info = feed_info(title="extract", base_url="", path="", generated=clock.now(),
                      refresh_hours=6)
     sys.stdout.buffer.write(render("json", events, info))
     return 0
+
+
+def _with_merges(args: argparse.Namespace, config: Config, events: list) -> list:
+    """With --source and a database: in `merged_because`, the stored announcements of
+    other sources each event would merge with, and why."""
+    from aggregator import dedup
+
+    path = database_path(args, config)
+    if not path.is_file():
+        return events
+    with Store.open(path) as store:
+        return dedup.explain(events, store, dedup.settings_of(config))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -117,43 +138,41 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(app, host: str, port: int, daemon=None) -> int:
-    import uvicorn
-
-    async def main() -> None:
-        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                               lifespan="off"))
-        if daemon is not None:
-            await daemon.start()
-        print(f"serving on http://{host}:{port}/", file=sys.stderr, flush=True)
-        try:
-            await server.serve()  # returns on SIGINT/SIGTERM
-        finally:
-            if daemon is not None:
-                await daemon.stop()
-
-    asyncio.run(main())
-    return 0
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
+    from aggregator.service import run_service
     from aggregator.web import create_app
 
     config = load_config(config_path(args))
     app = create_app(lambda: config, database_path(args, config))
-    return _serve(app, args.host, args.port)
+    return run_service(app, args.host, args.port)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from aggregator.metrics import Metrics
+    from aggregator.publish import AutoPublisher
     from aggregator.scheduler import Daemon
+    from aggregator.service import run_service
     from aggregator.web import create_app
 
     path = config_path(args)
     config = load_config(path)
     db = database_path(args, config)
-    daemon = Daemon(path, config, Store.open(db))
-    app = create_app(daemon.current_config, db)
-    return _serve(app, args.host, args.port, daemon)
+    metrics = Metrics()
+    daemon = Daemon(path, config, Store.open(db), metrics=metrics)
+    publisher = AutoPublisher(daemon.current_config, db)
+    daemon.on_change = publisher.request
+    app = create_app(daemon.current_config, db, next_runs=daemon.next_runs, metrics=metrics)
+    return run_service(app, args.host, args.port, daemon, publisher)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from aggregator.publish import publish
+
+    config = load_config(config_path(args))
+    with open_store(args, config) as store:
+        report = publish(config, store, Path(args.directory))
+    print(report.summary())
+    return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -164,7 +183,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"backup": cmd_backup, "run": cmd_run, "serve": cmd_serve, "check": cmd_check,
+COMMANDS = {"backup": cmd_backup, "run": cmd_run, "serve": cmd_serve, "publish": cmd_publish,
+            "check": cmd_check,
             "scrape": cmd_scrape, "export": cmd_export, "extract": cmd_extract,
             "status": cmd_status}
 
@@ -183,7 +203,10 @@ def parser() -> argparse.ArgumentParser:
                        ("serve", "serve the feeds over HTTP only")):
         r = sub.add_parser(name, help=text)
         r.add_argument("--host", default="127.0.0.1")
-        r.add_argument("--port", type=int, default=8080)
+        r.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    pub = sub.add_parser("publish", help="write every feed, events.json, the embed page and "
+                                         "widget.js into DIR for static hosting")
+    pub.add_argument("directory", metavar="DIR")
     sub.add_parser("check", help="validate sources.yaml (exit 2 on errors)")
     s = sub.add_parser("scrape", help="scrape all (or the named) sources once")
     s.add_argument("ids", nargs="*", metavar="ID")
@@ -196,6 +219,9 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("target", metavar="URL_OR_FILE")
     x.add_argument("--published", help="publication date YYYY-MM-DD (for dates without year)")
     x.add_argument("--source", help="read the page with this source's configuration")
+    x.add_argument("--explain", action="store_true",
+                   help="say per event which strategy and which element or text each field "
+                        "came from, and which candidate blocks were rejected and why")
     sub.add_parser("status", help="one line per source: last run, result, events, error")
     b = sub.add_parser("backup", help="a consistent copy of the database, safe while running")
     b.add_argument("path", metavar="PATH")

@@ -22,6 +22,7 @@ from pydantic import model_validator as _model_validator
 from pydantic_core import PydanticCustomError
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
+from aggregator._config_pins import Pin, pins
 from aggregator._config_report import Report, show
 from aggregator._yaml_lines import YamlProblem, load_located
 from aggregator.errors import ConfigError
@@ -165,6 +166,9 @@ class Settings(BaseModel, frozen=True, extra="forbid"):
     delay: float = Field(default=1.0, ge=0)  # seconds between two requests to one host
     retries: int = Field(default=3, ge=0, le=10)  # further tries on timeouts, 5xx and 429
     title: str = "Agenda politique de la ville"  # feed and calendar title
+    # how calendars show a cancelled event: STATUS:CANCELLED, "ANNULÉ —" in the title, or both
+    ics_cancelled: Literal["status", "prefix", "both"] = "both"
+    publish_dir: str | None = None  # folder `aggregator run` keeps published for static hosting
 
     @field_validator("timezone")
     @classmethod
@@ -277,6 +281,7 @@ def _check_css(selectors: ListSelectors | None, event: EventSelectors | None) ->
 class Config(BaseModel, frozen=True):
     settings: Settings = Settings()
     sources: tuple[Source, ...] = ()
+    duplicates: tuple[Pin, ...] = ()  # admin's merges and splits (_config_pins.py)
     path: Path | None = None
 
     @_model_validator(mode="after")
@@ -322,9 +327,18 @@ def _validated(path: str | Path) -> tuple[Config | None, list[str]]:
     report = Report(str(path), doc)
     settings = _settings(report)
     sources = _sources(report)
+    duplicates = pins(report, _raw_source_ids(report))
     if report.problems or settings is None:
         return None, report.sorted()
-    return Config(settings=settings, sources=tuple(sources), path=Path(path)), []
+    return Config(settings=settings, sources=tuple(sources), duplicates=duplicates,
+                  path=Path(path)), []
+
+
+def _raw_source_ids(report: Report) -> set[str]:
+    """Every id written under sources, valid or not, so pins are checked against all."""
+    raw = report.doc.data.get("sources")
+    items = raw if isinstance(raw, list) else []
+    return {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
 
 
 def _settings(report: Report) -> Settings | None:

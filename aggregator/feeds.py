@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from aggregator import dedup
 from aggregator.identity import fold
 from aggregator.model import Event, FeedInfo
 from aggregator.store import Store
@@ -43,10 +44,19 @@ def _matches(event: Event, f: Filters) -> bool:
 
 
 def select(store: Store, filters: Filters, today: date) -> list[Event]:
-    """Events for a feed, in calendar order: by default those not yet over."""
+    """Published events for a feed (one per real event, duplicates across sources
+    merged), in calendar order: by default those not yet over."""
+    dedup.refresh(store)  # events saved since the last clustering (nothing to do after a scrape)
     since = None if filters.include_past else today
-    events = [e for e in store.events(since=since) if _matches(e, filters)]
+    events = [e for e in store.published_events(since=since) if _matches(e, filters)]
     return events[: filters.limit] if filters.limit else events
+
+
+def narrow(events: list[Event], filters: Filters) -> list[Event]:
+    """The events of a `select` result that a narrower feed keeps (publish cuts one
+    selection into per-source, per-tag and per-region feeds without re-reading)."""
+    kept = [e for e in events if _matches(e, filters)]
+    return kept[: filters.limit] if filters.limit else kept
 
 
 def newest_first(events: list[Event]) -> list[Event]:
@@ -56,6 +66,8 @@ def newest_first(events: list[Event]) -> list[Event]:
 
 
 def feed_info(*, title: str, base_url: str, path: str, generated: datetime,
-              refresh_hours: int) -> FeedInfo:
+              refresh_hours: int, ics_cancelled: str = "both") -> FeedInfo:
+    """`ics_cancelled` is settings.ics_cancelled: how calendars show a cancellation."""
     return FeedInfo(title=title, base_url=base_url.rstrip("/"), self_path=path,
-                    generated=generated, refresh_hours=refresh_hours)
+                    generated=generated, refresh_hours=refresh_hours,
+                    extra={"ics_cancelled": ics_cancelled})

@@ -89,9 +89,11 @@ def clean_title(text: str | None) -> str:
 
 
 _MARKER_WORDS = r"(ANNUL[ÉE]E?S?|REPORT[ÉE]E?S?|Annul[ée]e?s?|Report[ée]e?s?)"
+# Between brackets the word is a marker whatever its case: "Séminaire (reporté)".
+_BRACKETED_WORDS = r"(ANNUL[ÉE]E?S?|REPORT[ÉE]E?S?|[Aa]nnul[ée]e?s?|[Rr]eport[ée]e?s?)"
 _STATUS_MARKER = re.compile(
-    rf"^\s*(?:[\[(]{_MARKER_WORDS}[\])]|{_MARKER_WORDS}\s*[:—–-])\s*"
-    rf"|\s*[—–-]?\s*[\[(]{_MARKER_WORDS}[\])]\s*$"
+    rf"^\s*(?:[\[(]{_BRACKETED_WORDS}[\])]|{_MARKER_WORDS}\s*[:—–-])\s*"
+    rf"|\s*[—–-]?\s*[\[(]{_BRACKETED_WORDS}[\])]\s*$"
     rf"|\s*[—–-]\s*{_MARKER_WORDS}\s*!?$"
 )
 
@@ -103,6 +105,8 @@ def split_status_marker(title: str) -> tuple[str, Status | None]:
     ('Séminaire mémoire', <Status.CANCELLED: 'cancelled'>)
     >>> split_status_marker("[Reporté] Forum emploi")
     ('Forum emploi', <Status.POSTPONED: 'postponed'>)
+    >>> split_status_marker("Séminaire emploi (reporté)")
+    ('Séminaire emploi', <Status.POSTPONED: 'postponed'>)
     >>> split_status_marker("Rapport annuel")
     ('Rapport annuel', None)
     """

@@ -1,6 +1,6 @@
 """The one place that runs the stages in order for a source.
 
-fetch → extract → normalise → store. A source's failure (network, HTTP
+fetch → extract → normalise → store → dedup. A source's failure (network, HTTP
 error, unreadable page) becomes a recorded run, never an exception, and
 never touches the events stored before (feedparser's "bozo" habit).
 """
@@ -13,10 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from aggregator import clock
+from aggregator import clock, dedup
 from aggregator.config import Config, Source
+from aggregator.crawl import crawl
 from aggregator.errors import AggregatorError, FetchError
-from aggregator.extract import auto, css, ics, jsonld, rss
+from aggregator.extract import css, ics, jsonld, rss
 from aggregator.fetch import Fetcher, Page, Validators
 from aggregator.model import Event, RawEvent, SourceRef
 from aggregator.normalise import to_event
@@ -37,6 +38,7 @@ class Harvest:
     unchanged: bool = False
     strategy: str = ""
     validators: tuple[str, str | None, str | None] | None = None  # (url, etag, last-modified)
+    http_status: int | None = None  # of the source's own page
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,43 +71,67 @@ def make_fetcher(config: Config) -> Fetcher:
 async def scrape(config: Config, store: Store, ids: Sequence[str] = (), *,
                  fetcher: Fetcher | None = None,
                  on_result: Callable[[SourceResult], None] | None = None) -> list[SourceResult]:
-    """Run every enabled source (or the named ones) once; results in config order."""
+    """Run every enabled source (or the named ones) once; results in config order.
+
+    Duplicates across sources are merged once, after the last source.
+    """
     sources = [config.source(i) for i in ids] if ids else [
         s for s in config.sources if s.enabled]
     limit = asyncio.Semaphore(MAX_CONCURRENT_SOURCES)
 
     async def one(source: Source, fetcher: Fetcher) -> SourceResult:
         async with limit:
-            result = await run_source(source, config, store, fetcher)
+            result = await run_source(source, config, store, fetcher, merge=False)
         if on_result:
             on_result(result)
         return result
 
     if fetcher is not None:
-        return list(await asyncio.gather(*(one(s, fetcher) for s in sources)))
-    async with make_fetcher(config) as own:
-        return list(await asyncio.gather(*(one(s, own) for s in sources)))
+        results = list(await asyncio.gather(*(one(s, fetcher) for s in sources)))
+    else:
+        async with make_fetcher(config) as own:
+            results = list(await asyncio.gather(*(one(s, own) for s in sources)))
+    _merge_duplicates(config, store)
+    return results
 
 
 async def run_source(source: Source, config: Config, store: Store,
-                     fetcher: Fetcher) -> SourceResult:
-    """Scrape one source and record the run, whatever happens."""
+                     fetcher: Fetcher, *, merge: bool = True) -> SourceResult:
+    """Scrape one source and record the run, whatever happens; then, with `merge`,
+    merge the duplicates its new announcements make with other sources'."""
     started = clock.now()
     try:
         harvest = await harvest_source(source, config, store, fetcher)
     except AggregatorError as exc:
-        return _record_failure(source, store, started, str(exc))
+        return _record_failure(source, store, started, str(exc),
+                               getattr(exc, "status_code", None))
     except Exception as exc:  # a bug or an unforeseen page must not stop the other sources
         log.exception("%s: unexpected error", source.id)
         return _record_failure(source, store, started, f"internal error: {exc!r}")
-    return _record_success(source, config, store, started, harvest)
+    result = _record_success(source, config, store, started, harvest)
+    if merge:
+        _merge_duplicates(config, store)
+    return result
 
 
-def _record_failure(source: Source, store: Store, started: datetime, error: str) -> SourceResult:
+def _merge_duplicates(config: Config, store: Store) -> None:
+    """dedup: recluster the days this run changed, so feeds show each event once.
+
+    A failure here must not fail the source's run: its announcements are
+    stored, and the next refresh (next run, or the next feed read) retries.
+    """
+    try:
+        dedup.refresh(store, dedup.settings_of(config), now=clock.now())
+    except Exception:
+        log.exception("dedup: could not merge duplicate announcements; the next run retries")
+
+
+def _record_failure(source: Source, store: Store, started: datetime, error: str,
+                    http_status: int | None = None) -> SourceResult:
     log.warning("%s: run failed: %s", source.id, error)
     finished = clock.now()
     store.save_run(RunRecord(source_id=source.id, started=started, finished=finished,
-                             result="failed", error=error))
+                             result="failed", error=error, http_status=http_status))
     return SourceResult(source_id=source.id, result="failed", error=error,
                         seconds=(finished - started).total_seconds())
 
@@ -123,14 +149,16 @@ def _record_success(source: Source, config: Config, store: Store, started: datet
     finished = clock.now()
     if harvest.unchanged:
         store.save_run(RunRecord(source_id=source.id, started=started, finished=finished,
-                                 result="unchanged", pages=harvest.pages))
+                                 result="unchanged", pages=harvest.pages,
+                                 http_status=harvest.http_status))
         log.info("%s: unchanged (304)", source.id)
         return SourceResult(source_id=source.id, result="unchanged", pages=harvest.pages,
                             seconds=(finished - started).total_seconds())
     events = events_of(harvest.raws, source, source.url, started.date())
     warning = _breakage_warning(source, store, events)
     run = RunRecord(source_id=source.id, started=started, finished=finished, result="ok",
-                    pages=harvest.pages, events=len(events), warning=warning)
+                    pages=harvest.pages, events=len(events), warning=warning,
+                    http_status=harvest.http_status)
     counts = store.save_run(run, events, now=finished)
     if harvest.validators:
         store.save_validators(*harvest.validators, now=finished)
@@ -149,6 +177,12 @@ def _breakage_warning(source: Source, store: Store, events: list[Event]) -> str 
     if last and last["events"]:
         return (f"no events found, the last good run found {last['events']}: "
                 "the page layout may have changed (earlier events are kept)")
+    # After a 304 run or an earlier empty run the last good run counts none: the
+    # events kept from before still say the source used to yield some.
+    stored = store.count_events(source.id)
+    if stored:
+        return (f"no events found, {stored} events of earlier runs are kept: "
+                "the page layout may have changed")
     return None
 
 
@@ -159,7 +193,7 @@ async def harvest_source(source: Source, config: Config, store: Store,
                          fetcher: Fetcher) -> Harvest:
     etag, modified = store.validators(source.url)
     page = await fetcher.fetch(source.url, Validators(etag=etag, last_modified=modified))
-    harvest = Harvest(pages=1, strategy=source.strategy,
+    harvest = Harvest(pages=1, strategy=source.strategy, http_status=page.status,
                       validators=(source.url, page.etag, page.last_modified))
     if page.not_modified:
         harvest.unchanged = True
@@ -167,7 +201,7 @@ async def harvest_source(source: Source, config: Config, store: Store,
     if source.strategy == "css":
         await _harvest_css(source, config, fetcher, page, harvest)
     elif source.strategy == "auto":
-        await _harvest_auto(fetcher, page, harvest)
+        await _harvest_auto(source, config, fetcher, page, harvest)
     else:
         harvest.raws = _extract_with(source.strategy, page)
     return harvest
@@ -178,16 +212,15 @@ def _extract_with(strategy: str, page: Page) -> list[RawEvent]:
     return readers[strategy](page.text, page.final_url)
 
 
-async def _harvest_auto(fetcher: Fetcher, page: Page, harvest: Harvest) -> None:
-    found = auto.extract(page.text, page.final_url, content_type=page.content_type)
+async def _harvest_auto(source: Source, config: Config, fetcher: Fetcher, page: Page,
+                        harvest: Harvest) -> None:
+    """Automatic extraction: a linked calendar, a listing's pages and detail pages,
+    or the page itself (see `crawl`)."""
+    found = await crawl(fetcher, page, today=clock.today(),
+                        max_pages=source.max_pages or config.settings.max_pages)
     harvest.strategy = found.strategy
-    harvest.raws = found.events
-    if found.follow:
-        kind, url = found.follow
-        log.info("%s links to its %s feed %s: reading that instead", page.url, kind, url)
-        feed = await fetcher.fetch(url)
-        harvest.pages += 1
-        harvest.raws = _extract_with(kind, feed)
+    harvest.raws = found.raws
+    harvest.pages = found.pages
 
 
 async def _harvest_css(source: Source, config: Config, fetcher: Fetcher, first: Page,

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from aggregator._store_dedup import DedupTables
+from aggregator._store_published import event_days, migrate_dedup
 from aggregator.errors import StoreError
 from aggregator.model import Event, Precision, SourceRef, Status
 
@@ -91,6 +93,7 @@ def _m002_run_http_status(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_run_http_status", _m002_run_http_status),
+    ("003_dedup", migrate_dedup),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -117,6 +120,7 @@ _CONTENT_FIELDS = (
 
 def event_row(event: Event, source_id: str) -> dict:
     """The row for an event, with a hash of everything subscribers see."""
+    first, last = event_days(event)
     row = {
         "id": event.id, "source_id": source_id, "title": event.title,
         "start": _when_to_text(event.start), "end": _when_to_text(event.end),
@@ -130,6 +134,7 @@ def event_row(event: Event, source_id: str) -> dict:
         "source_name": event.sources[0].name if event.sources else "",
         "source_url": event.sources[0].url if event.sources else "",
         "sort_key": _sort_key(event),
+        "day_first": first.isoformat(), "day_last": last.isoformat(),  # for dedup's blocking
     }
     content = json.dumps([row[f] for f in _CONTENT_FIELDS], ensure_ascii=False)
     row["content_hash"] = hashlib.sha256(content.encode()).hexdigest()
@@ -162,8 +167,13 @@ def row_event(row: dict) -> Event:
 # --- the store -------------------------------------------------------------------
 
 
-class Store:
-    """The SQLite database. Open with `Store.open(path)`; use as a context manager."""
+class Store(DedupTables):
+    """The SQLite database. Open with `Store.open(path)`; use as a context manager.
+
+    Published (merged) events and their clustering live in `_store_dedup.py`.
+    """
+
+    _row_event = staticmethod(row_event)
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
@@ -229,6 +239,7 @@ class Store:
         new = updated = unchanged = 0
         stamp = now.isoformat()
         table = self.db["events"]
+        dirty: list[str] = []  # days dedup must look at again
         for event in _unique(events):
             row = event_row(event, source_id)
             old = _get(table, event.id)
@@ -237,13 +248,29 @@ class Store:
                 table.insert(row)
                 new += 1
             elif old["content_hash"] != row["content_hash"]:
-                row.update(updated=stamp, last_seen=stamp, sequence=(old["sequence"] or 0) + 1)
+                row.update(updated=stamp, last_seen=stamp, sequence=(old["sequence"] or 0) + 1,
+                           gone=None)
                 table.update(event.id, row)
                 updated += 1
             else:
-                table.update(event.id, {"last_seen": stamp})
+                table.update(event.id, {"last_seen": stamp, "gone": None})
                 unchanged += 1
+            if old is None or old["content_hash"] != row["content_hash"] or old["gone"]:
+                dirty += [row["day_first"], old["day_first"] if old else None]
+        if events:
+            dirty += self._flag_unlisted(source_id, stamp, now.date())
+        self.mark_dirty(dirty, stamp)
         return SaveCounts(new=new, updated=updated, unchanged=unchanged)
+
+    def _flag_unlisted(self, source_id: str, stamp: str, today: date) -> list[str]:
+        """Flag (never delete) the source's coming events its listing no longer shows."""
+        sql = ("from events where source_id = ? and last_seen < ? and gone is null "
+               "and day_last >= ?")
+        args = [source_id, stamp, today.isoformat()]
+        days = [r[0] for r in self.db.execute(f"select day_first {sql}", args)]
+        self.db.execute(f"update events set gone = ? where id in (select id {sql})",
+                        [stamp, *args])
+        return days
 
     def runs(self, source_id: str | None = None, limit: int = 20) -> list[dict]:
         where, args = ("source_id = ?", [source_id]) if source_id else (None, [])
@@ -287,6 +314,10 @@ class Store:
         return [row_event(r) for r in rows]
 
     def event(self, event_id: str) -> Event | None:
+        """The published event with this id, else the announcement (per-source event)."""
+        published = self.published_event(event_id)
+        if published is not None:
+            return published
         row = _get(self.db["events"], event_id)
         return row_event(row) if row else None
 

@@ -1,49 +1,70 @@
-"""Serve: the ASGI app with every feed path, its filters and caching headers."""
+"""Serve: the ASGI app with every path of DESIGN.md, its filters and caching headers.
+
+Rendered bodies (and their gzip) are cached per path and filters, keyed on
+SQLite's `PRAGMA data_version`, which changes whenever another connection
+(the scheduler's) commits; a request for an unchanged feed costs one PRAGMA
+and a dictionary lookup. ETags are hashes of the body, and bodies are dated
+by their content (see `site.generated_for`), so a re-scrape that changed
+nothing keeps every client's copy valid: 304.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import hashlib
-import html
 import logging
-from collections.abc import Callable
+import re
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from email.utils import format_datetime
+from datetime import UTC, date, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from aggregator import clock
+from aggregator import clock, site
 from aggregator.config import Config
-from aggregator.feeds import Filters, feed_info, newest_first, select
-from aggregator.render import CONTENT_TYPES, ics, render
+from aggregator.feeds import Filters, select
+from aggregator.metrics import CONTENT_TYPE as METRICS_TYPE
+from aggregator.metrics import Metrics
+from aggregator.model import Event
+from aggregator.render import CONTENT_TYPES, html, ics
 from aggregator.status import source_status
 from aggregator.store import Store
 
 log = logging.getLogger(__name__)
 
 MAX_LIMIT = 5000
+MAX_PARAM = 200  # characters per query parameter
+FEED_CACHE = "public, max-age=300"
+_SOURCE_ID = re.compile(r"[a-z0-9-]+")
+_ETAG_SPLIT = re.compile(r"\s*,\s*")
+JS_TYPE = "text/javascript; charset=utf-8"
 
 
 class BadRequest(ValueError):
     """A query parameter the server cannot use; answered with 400."""
 
 
-@dataclass
-class Cached:
-    version: tuple
-    body: bytes
-    etag: str
+def _param(request: Request, name: str) -> str | None:
+    value = request.query_params.get(name)
+    if value is not None and len(value) > MAX_PARAM:
+        raise BadRequest(f"{name} is {len(value)} characters long; at most {MAX_PARAM} are read")
+    return value or None
 
 
 def _date_param(request: Request, name: str) -> date | None:
-    value = request.query_params.get(name)
+    value = _param(request, name)
     if not value:
         return None
     try:
@@ -52,48 +73,157 @@ def _date_param(request: Request, name: str) -> date | None:
         raise BadRequest(f"{name}={value!r} is not a date; write YYYY-MM-DD") from None
 
 
-def filters_of(request: Request) -> Filters:
+def filters_of(request: Request, default_limit: int | None = None) -> Filters:
     """The feed filters of a query string; BadRequest when one is unusable."""
-    params = request.query_params
-    limit = params.get("limit")
+    limit = _param(request, "limit")
     if limit is not None and (not limit.isdigit() or not 0 < int(limit) <= MAX_LIMIT):
         raise BadRequest(f"limit={limit!r} must be a whole number from 1 to {MAX_LIMIT}")
+    source = _param(request, "source")
+    if source is not None and not _SOURCE_ID.fullmatch(source):
+        raise BadRequest(
+            f"source={source!r} is not a source id (lowercase letters, digits "
+            "and '-', as in sources.yaml)"
+        )
     start, end = _date_param(request, "from"), _date_param(request, "to")
-    return Filters(source=params.get("source") or None, tag=params.get("tag") or None,
-                   region=params.get("region") or None, city=params.get("city") or None,
-                   start=start, end=end, q=params.get("q") or None,
-                   limit=int(limit) if limit else None,
-                   include_past=start is not None and start < clock.today())
+    if start and end and start > end:
+        raise BadRequest(f"from={start} is after to={end}; swap them")
+    return Filters(
+        source=source,
+        tag=_param(request, "tag"),
+        region=_param(request, "region"),
+        city=_param(request, "city"),
+        start=start,
+        end=end,
+        q=_param(request, "q"),
+        limit=int(limit) if limit else default_limit,
+        include_past=start is not None and start < clock.today(),
+    )
+
+
+@dataclass(frozen=True)
+class Cached:
+    version: tuple
+    body: bytes
+    gzipped: bytes | None
+    etag: str  # the hash, unquoted
+    modified: datetime
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match with weak comparison: our plain and gzip variants both match."""
+    wanted = {f'"{etag}"', f'"{etag}-gz"'}
+    tags = {t.strip().removeprefix("W/") for t in _ETAG_SPLIT.split(header)}
+    return "*" in tags or bool(tags & wanted)
+
+
+def _not_modified(request: Request, cached: Cached) -> bool:
+    inm = request.headers.get("if-none-match")
+    if inm is not None:
+        return _etag_matches(inm, cached.etag)
+    ims = request.headers.get("if-modified-since")
+    if ims:
+        try:
+            return cached.modified.replace(microsecond=0) <= parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _wants_gzip(request: Request) -> bool:
+    return "gzip" in request.headers.get("accept-encoding", "").lower()
+
+
+Build = Callable[[Store], bytes]
 
 
 class App:
-    """Routes over one store; rendered bodies cached until the data changes."""
+    """Routes over one database; rendered bodies cached until the data changes.
 
-    def __init__(self, config: Callable[[], Config], db_path: str | Path):
+    Bodies are built in worker threads, each with its own connection, so a
+    long build (the ICS of 10,000 events takes seconds) never holds up the
+    other requests; concurrent requests for one body share one build.
+    """
+
+    def __init__(
+        self,
+        config: Callable[[], Config],
+        db_path: str | Path,
+        *,
+        next_runs: Callable[[], Mapping[str, datetime | None]] | None = None,
+        metrics: Metrics | None = None,
+    ):
         self.config = config
-        self.store = Store.open(db_path)
-        self.cache: dict[str, Cached] = {}
+        self.db_path = db_path
+        self.store = Store.open(db_path)  # the event loop's: versions, status, health
+        self.next_runs = next_runs
+        self.metrics = metrics or Metrics()
+        self.metrics.count_stored(self.store.count_events)
+        self.cache: dict[tuple, Cached] = {}
+        self._building: dict[tuple, asyncio.Future[Cached]] = {}
+        self._threads = threading.local()
+        self._by_id: tuple[tuple, dict[str, Event]] = ((), {})
 
     def _version(self) -> tuple:
         data_version = self.store.db.execute("PRAGMA data_version").fetchone()[0]
-        count = self.store.db.execute("select count(*), max(updated) from events").fetchone()
-        return (data_version, tuple(count), clock.today().isoformat(), id(self.config()))
+        return (data_version, clock.today(), id(self.config()))
 
-    def _conditional(self, request: Request, key: str, build: Callable[[], bytes],
-                     media_type: str) -> Response:
+    def _thread_store(self) -> Store:
+        store = getattr(self._threads, "store", None)
+        if store is None:
+            store = self._threads.store = Store.open(self.db_path)
+        return store
+
+    async def _cached(self, key: tuple, build: Build) -> Cached:
         version = self._version()
-        cached = self.cache.get(key)
-        if cached is None or cached.version != version:
-            body = build()
-            cached = Cached(version, body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
-            if len(self.cache) > 512:
-                self.cache.clear()
-            self.cache[key] = cached
-        headers = {"ETag": cached.etag, "Cache-Control": "public, max-age=300",
-                   "Last-Modified": format_datetime(clock.now(), usegmt=False)}
-        if request.headers.get("if-none-match") == cached.etag:
+        old = self.cache.get(key)
+        if old is not None and old.version == version:
+            return old
+        pending = self._building.get((key, version))
+        if pending is None:
+            pending = asyncio.ensure_future(run_in_threadpool(self._build, version, build, old))
+            self._building[(key, version)] = pending
+            pending.add_done_callback(lambda _: self._building.pop((key, version), None))
+        cached = await asyncio.shield(pending)
+        if len(self.cache) > 1024:
+            self.cache.clear()
+        self.cache[key] = cached
+        return cached
+
+    def _build(self, version: tuple, build: Build, old: Cached | None) -> Cached:
+        body = build(self._thread_store())
+        etag = hashlib.sha256(body).hexdigest()[:32]
+        # real time: HTTP dates must move on even when AGGREGATOR_NOW is frozen
+        same = old is not None and old.etag == etag
+        modified = old.modified if same and old is not None else datetime.now(UTC)
+        gzipped = gzip.compress(body, 6, mtime=0) if len(body) > 1000 else None
+        return Cached(version, body, gzipped, etag, modified)
+
+    async def _respond(
+        self,
+        request: Request,
+        key: tuple,
+        build: Build,
+        media_type: str,
+        *,
+        cache_control: str = FEED_CACHE,
+        extra: Mapping[str, str] | None = None,
+    ) -> Response:
+        cached = await self._cached(key, build)
+        headers = {
+            "ETag": f'"{cached.etag}"',
+            "Cache-Control": cache_control,
+            "Last-Modified": format_datetime(cached.modified, usegmt=True),
+            "Vary": "Accept-Encoding",
+            **(extra or {}),
+        }
+        if _not_modified(request, cached):
             return Response(status_code=304, headers=headers)
+        if cached.gzipped is not None and _wants_gzip(request):
+            headers.update({"Content-Encoding": "gzip", "ETag": f'"{cached.etag}-gz"'})
+            return Response(cached.gzipped, media_type=media_type, headers=headers)
         return Response(cached.body, media_type=media_type, headers=headers)
+
+    # feeds ---------------------------------------------------------------------------
 
     def feed(self, fmt: str, path: str, newest: bool = False):
         async def endpoint(request: Request) -> Response:
@@ -102,75 +232,129 @@ class App:
             except BadRequest as exc:
                 return PlainTextResponse(str(exc), status_code=400)
 
-            def build() -> bytes:
-                config = self.config()
-                events = select(self.store, filters, clock.today())
-                if newest:
-                    events = newest_first(events)
-                info = feed_info(title=config.settings.title, base_url=config.settings.base_url,
-                                 path=path, generated=clock.now(),
-                                 refresh_hours=_refresh_hours(config))
-                return render(fmt, events, info)
+            def build(store: Store) -> bytes:
+                today = clock.today()
+                events = site.feed_events(store, filters, today, newest=newest)
+                return site.feed_body(self.config(), fmt, events, path, today)
 
-            key = f"{path}?{request.url.query}"
-            return self._conditional(request, key, build, CONTENT_TYPES[fmt])
+            return await self._respond(request, (path, filters), build, CONTENT_TYPES[fmt])
+
         return endpoint
 
+    async def _events_by_id(self) -> dict[str, Event]:
+        """Every stored event, past ones too, by id (rebuilt when the data changes)."""
+        version = self._version()
+        if self._by_id[0] != version:
+
+            def index() -> dict[str, Event]:
+                events = select(self._thread_store(), Filters(include_past=True), clock.today())
+                return {e.id: e for e in events}
+
+            self._by_id = (version, await run_in_threadpool(index))
+        return self._by_id[1]
+
     async def event_ics(self, request: Request) -> Response:
-        event = self.store.event(request.path_params["id"])
+        event = (await self._events_by_id()).get(request.path_params["id"])
         if event is None or not ics.in_calendar(event):
             return PlainTextResponse("no such event in the calendar", status_code=404)
-        config = self.config()
-        info = feed_info(title=config.settings.title, base_url=config.settings.base_url,
-                         path=request.url.path, generated=clock.now(),
-                         refresh_hours=_refresh_hours(config))
-        return Response(ics.render_event(event, info), media_type=CONTENT_TYPES["ics"])
+        path = request.url.path
+
+        def build(store: Store) -> bytes:
+            return site.feed_body(self.config(), "ics", [event], path, clock.today())
+
+        return await self._respond(request, (path,), build, CONTENT_TYPES["ics"])
+
+    # pages ---------------------------------------------------------------------------
+
+    def page(self, name: str):
+        framed = name == "embed"
+        headers = html.security_headers(framed=framed, script=html.EMBED_SCRIPT if framed else None)
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                filters = filters_of(request, site.PAGE_LIMITS[name])
+            except BadRequest as exc:
+                return PlainTextResponse(str(exc), status_code=400)
+
+            def build(store: Store) -> bytes:
+                return self._embed(store, filters) if framed else self._index(store, filters)
+
+            return await self._respond(
+                request, (name, filters), build, html.CONTENT_TYPE, extra=headers
+            )
+
+        return endpoint
+
+    def _embed(self, store: Store, filters: Filters) -> bytes:
+        events = select(store, filters, clock.today())
+        query = site.query_of(filters, feed=True)
+        page = site.page(
+            self.config(), view=lambda file: f"/{file}?{query}" if query else f"/{file}"
+        )
+        return html.embed_page(events, page).encode()
+
+    def _index(self, store: Store, filters: Filters) -> bytes:
+        config, today = self.config(), clock.today()
+        base = config.settings.base_url
+
+        def url(part: site.Partition, file: str) -> str:
+            return f"{base}/{file}?{urlencode({part.kind: part.value})}"
+
+        everything = select(store, Filters(), today)
+        feeds = site.feed_links(site.partitions(config, everything), url)
+        events = select(store, filters, today)
+        page = site.page(config, feeds=feeds, embed_query=site.query_of(filters, feed=True))
+        return html.index_page(events, page).encode()
+
+    async def widget(self, request: Request) -> Response:
+        return await self._respond(
+            request,
+            ("widget.js",),
+            lambda _: site.widget_js(),
+            JS_TYPE,
+            cache_control="public, max-age=3600",
+        )
+
+    # health ----------------------------------------------------------------------------
 
     async def status(self, request: Request) -> Response:
-        rows = source_status(self.config(), self.store)
+        next_runs = self.next_runs() if self.next_runs else None
+        rows = source_status(self.config(), self.store, next_runs)
+        headers = {"Cache-Control": "no-store"}
         if "application/json" in request.headers.get("accept", ""):
-            return JSONResponse({"sources": rows})
-        lines = "".join(
-            f"<tr><td>{html.escape(r['id'])}</td><td>{html.escape(r['result'])}</td>"
-            f"<td>{html.escape(r['last_run'] or '')}</td><td>{r['events']}</td>"
-            f"<td>{html.escape(r['error'] or r['warning'] or '')}</td></tr>" for r in rows)
-        return HTMLResponse(f"<!doctype html><html lang=fr><meta charset=utf-8>"
-                            f"<title>État des sources</title><h1>État des sources</h1>"
-                            f"<table><tr><th>source</th><th>résultat</th><th>dernier passage"
-                            f"</th><th>événements</th><th>erreur</th></tr>{lines}</table>")
+            return JSONResponse({"sources": rows}, headers=headers)
+        page = html.status_page(rows, self.config().settings.title)
+        return Response(
+            page,
+            media_type=html.CONTENT_TYPE,
+            headers={**headers, **html.security_headers(framed=False)},
+        )
 
     async def healthz(self, request: Request) -> Response:
-        return JSONResponse({"ok": True, "events": self.store.count_events()})
+        return JSONResponse(
+            {"ok": True, "events": self.store.count_events()}, headers={"Cache-Control": "no-store"}
+        )
 
-    async def home(self, request: Request) -> Response:
-        config = self.config()
-        base = config.settings.base_url.rstrip("/")
-        webcal = "webcal://" + base.split("://", 1)[-1] + "/feed.ics"
-        events = select(self.store, Filters(limit=200), clock.today())
-        items = "".join(f"<li>{html.escape(_when(e))} — <a href=\"{html.escape(e.url or '')}\">"
-                        f"{html.escape(e.title)}</a></li>" for e in events)
-        return HTMLResponse(
-            f"<!doctype html><html lang=fr><meta charset=utf-8>"
-            f"<title>{html.escape(config.settings.title)}</title>"
-            f"<h1>{html.escape(config.settings.title)}</h1><p>"
-            f"<a href=\"{webcal}\">S'abonner au calendrier</a> · <a href=/feed.ics>ICS</a> · "
-            f"<a href=/feed.rss>RSS</a> · <a href=/feed.atom>Atom</a> · "
-            f"<a href=/events.json>JSON</a></p><ul>{items}</ul>")
+    async def metrics_text(self, request: Request) -> Response:
+        return Response(
+            self.metrics.exposition(),
+            media_type=METRICS_TYPE,
+            headers={"Cache-Control": "no-store"},
+        )
 
 
-def _when(event) -> str:
-    from aggregator.render.common import date_line
-    return date_line(event)
-
-
-def _refresh_hours(config: Config) -> int:
-    return max(1, int(config.settings.interval.total_seconds() // 3600))
-
-
-def create_app(config: Callable[[], Config], db_path: str | Path) -> Starlette:
-    app = App(config, db_path)
+def create_app(
+    config: Callable[[], Config],
+    db_path: str | Path,
+    *,
+    next_runs: Callable[[], Mapping[str, datetime | None]] | None = None,
+    metrics: Metrics | None = None,
+) -> Starlette:
+    app = App(config, db_path, next_runs=next_runs, metrics=metrics)
     routes = [
-        Route("/", app.home),
+        Route("/", app.page("index")),
+        Route("/embed", app.page("embed")),
+        Route("/widget.js", app.widget),
         Route("/feed.rss", app.feed("rss", "/feed.rss")),
         Route("/feed.atom", app.feed("atom", "/feed.atom")),
         Route("/new.rss", app.feed("rss", "/new.rss", newest=True)),
@@ -180,9 +364,17 @@ def create_app(config: Callable[[], Config], db_path: str | Path) -> Starlette:
         Route("/event/{id}.ics", app.event_ics),
         Route("/status", app.status),
         Route("/healthz", app.healthz),
+        Route("/metrics", app.metrics_text),
     ]
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"]),
-                  Middleware(GZipMiddleware, minimum_size=1000)]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD"],
+            expose_headers=["ETag", "Last-Modified"],
+        ),
+        Middleware(GZipMiddleware, minimum_size=1000),
+    ]
     starlette = Starlette(routes=routes, middleware=middleware)
     starlette.state.app = app
     return starlette

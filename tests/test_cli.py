@@ -12,7 +12,7 @@ import pytest
 from sites import FixtureSite
 
 FIXTURES = Path(__file__).parent / "fixtures"
-COMMANDS = ["run", "serve", "check", "scrape", "export", "extract", "status", "backup"]
+COMMANDS = ["run", "serve", "publish", "check", "scrape", "export", "extract", "status", "backup"]
 
 
 def cli(*args: str, cwd: Path | None = None, now: str = "2019-10-15T10:00:00+02:00"):

@@ -250,3 +250,17 @@ def test_the_python_comparisons_catch_a_wrong_vtimezone():
 def test_the_icaljs_comparison_catches_a_wrong_vtimezone(tmp_path):
     broken = _with_wrong_summer_offset(_render())
     assert icsreaders.times_by_icaljs(broken, tmp_path)["ev-summer@aggregator"] == LATE_SUMMER
+
+
+def test_settings_choose_how_a_cancellation_shows():
+    """settings.ics_cancelled: `status` (Google then hides the event), `prefix`, or `both`."""
+    shown = {}
+    for mode in ("status", "prefix", "both", None):
+        extra = {"ics_cancelled": mode} if mode else {}
+        data = ics.render([samples.cancelled()], samples.info(extra=extra))
+        (lines,) = _vevents(data).values()
+        shown[mode] = (_prop(lines, "STATUS")[0], _prop(lines, "SUMMARY")[0])
+    assert shown["status"] == ("STATUS:CANCELLED", "SUMMARY:Café citoyen")
+    assert shown["prefix"] == ("STATUS:CONFIRMED", "SUMMARY:ANNULÉ — Café citoyen")
+    assert shown["both"] == ("STATUS:CANCELLED", "SUMMARY:ANNULÉ — Café citoyen")
+    assert shown[None] == shown["both"]  # the default

@@ -28,6 +28,7 @@ KEYS = [
     "sources",
     "first_seen",
     "updated",
+    "merged_because",
 ]
 
 
@@ -67,6 +68,7 @@ def test_record_of_a_timed_event():
         "sources": [{"id": "irev", "name": "IREV", "url": "https://www.irev.fr/agenda"}],
         "first_seen": "2019-06-20T08:15:00+02:00",
         "updated": "2019-07-01T18:30:00+02:00",
+        "merged_because": [],
     }
 
 

@@ -62,7 +62,12 @@ def has_events(html_text: str) -> bool:
 
 def extract(html_text: str, url: str) -> list[RawEvent]:
     """Every schema.org Event (and subtype) of the page's JSON-LD, in page order."""
-    blocks = list(ld_json_blocks(html_text, url))
+    return events_of_values(list(ld_json_blocks(html_text, url)), url)
+
+
+def events_of_values(blocks: list[Any], url: str) -> list[RawEvent]:
+    """Every schema.org Event of JSON-LD-shaped values, in order. Microdata, RDFa and
+    microformats readers build such values and share this reading of them."""
     index = _id_index(blocks)
     events: list[RawEvent] = []
     seen: set[tuple[object, ...]] = set()

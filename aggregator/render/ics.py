@@ -14,6 +14,12 @@ asks for (the day after the last day).
 
 Month-precision events ("février 2020") are left out: a calendar cannot
 hold an event without a day, and inventing one would mislead.
+
+Cancelled events stay in the calendar, shown as settings.ics_cancelled says
+(passed in `FeedInfo.extra["ics_cancelled"]`): `status` writes
+STATUS:CANCELLED (Google Calendar then hides the event from subscribers),
+`prefix` keeps it CONFIRMED with "ANNULÉ — " in SUMMARY, `both` (the
+default) does both.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//aggregator//Agenda politique de la ville//FR"
 TZID = "Europe/Paris"
 UID_DOMAIN = "aggregator"
+CANCELLED_MODES = ("status", "prefix", "both")
 
 
 def render(events: Sequence[Event], info: FeedInfo) -> bytes:
@@ -107,7 +114,8 @@ def _vevent(event: Event, info: FeedInfo) -> VEvent:
     if event.updated:
         vevent.add("last-modified", _utc(event.updated))
     vevent.add("sequence", event.sequence)
-    vevent.add("summary", common.status_prefix(event) + common.clean_line(event.title))
+    mode = cancelled_mode(info)
+    vevent.add("summary", _summary(event, mode))
     for name, value in _times(event).items():
         vevent.add(name, value)
     location = common.location_text(event) or ("En ligne" if event.online else "")
@@ -117,7 +125,7 @@ def _vevent(event: Event, info: FeedInfo) -> VEvent:
     if link:
         vevent.add("url", common.clean_line(link))
     vevent.add("description", _description(event))
-    vevent.add("status", _status(event))
+    vevent.add("status", _status(event, mode))
     tags = [common.clean_line(tag) for tag in event.tags if common.clean_line(tag)]
     if tags:
         vevent.add("categories", tags)
@@ -138,9 +146,22 @@ def _times(event: Event) -> dict[str, date | datetime]:
     return {"dtstart": event.start, "dtend": last + timedelta(days=1)}
 
 
-def _status(event: Event) -> str:
+def cancelled_mode(info: FeedInfo) -> str:
+    """How cancellations show: "status", "prefix" or "both" (see the module docstring)."""
+    mode = info.extra.get("ics_cancelled", "both")
+    return mode if mode in CANCELLED_MODES else "both"
+
+
+def _summary(event: Event, mode: str) -> str:
+    prefix = common.status_prefix(event)
+    if event.status == Status.CANCELLED and mode == "status":
+        prefix = ""
+    return prefix + common.clean_line(event.title)
+
+
+def _status(event: Event, mode: str = "both") -> str:
     if event.status == Status.CANCELLED:
-        return "CANCELLED"
+        return "CONFIRMED" if mode == "prefix" else "CANCELLED"
     if event.status == Status.POSTPONED or event.alternatives:
         return "TENTATIVE"
     return "CONFIRMED"

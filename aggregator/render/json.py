@@ -1,7 +1,10 @@
 """JSON: the event records of DESIGN.md, under {"generated", "events"}.
 
 Keys keep the order of DESIGN.md so diffs of exports stay readable.
-`sequence` is internal (ICS) and not part of the record.
+`sequence` is internal (ICS) and not part of the record. `merged_because`
+comes last: why several announcements became this one event (each merge:
+the two announcements' ids, the score, the fields that matched); empty for
+an event announced once.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         ],
         "first_seen": _instant(event.first_seen),
         "updated": _instant(event.updated),
+        "merged_because": [reason.to_dict() for reason in getattr(event, "merged_because", ())],
     }
 
 
