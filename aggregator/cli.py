@@ -71,7 +71,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 
     with open_store(args, config) as store:
         results = asyncio.run(scrape(config, store, args.ids, on_result=report))
-    failed = [r.source_id for r in results if r.result == "failed"]
+    failed = [r.source_id for r in results if r.result not in ("ok", "unchanged")]
     print(f"{len(results)} sources scraped, {len(failed)} failed"
           + (f": {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from aggregator import clock, dedup
 from aggregator.config import Config, Source
 from aggregator.crawl import crawl
-from aggregator.errors import AggregatorError, FetchError
+from aggregator.errors import AggregatorError, FetchError, RobotsDisallowed
 from aggregator.extract import css, ics, jsonld, rss
 from aggregator.fetch import Fetcher, Page, Validators
 from aggregator.model import Event, RawEvent, SourceRef
@@ -39,6 +39,7 @@ class Harvest:
     strategy: str = ""
     validators: tuple[str, str | None, str | None] | None = None  # (url, etag, last-modified)
     http_status: int | None = None  # of the source's own page
+    moved_to: str | None = None  # where a 301/308 sent the source's URL
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,8 +55,8 @@ class SourceResult:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        if self.result == "failed":
-            return f"{self.source_id}: FAILED — {self.error}"
+        if self.result in ("failed", "skipped"):
+            return f"{self.source_id}: {self.result.upper()} — {self.error}"
         if self.result == "unchanged":
             return f"{self.source_id}: unchanged since last run"
         line = (f"{self.source_id}: {self.events} events ({self.new} new, {self.updated} updated)"
@@ -102,6 +103,10 @@ async def run_source(source: Source, config: Config, store: Store,
     started = clock.now()
     try:
         harvest = await harvest_source(source, config, store, fetcher)
+    except RobotsDisallowed as exc:
+        return _record_failure(source, store, started,
+                               f"{exc}; the site asks robots not to read this page: remove the "
+                               "source or ask the site's owner to allow it", result="skipped")
     except AggregatorError as exc:
         return _record_failure(source, store, started, str(exc),
                                getattr(exc, "status_code", None))
@@ -127,12 +132,12 @@ def _merge_duplicates(config: Config, store: Store) -> None:
 
 
 def _record_failure(source: Source, store: Store, started: datetime, error: str,
-                    http_status: int | None = None) -> SourceResult:
-    log.warning("%s: run failed: %s", source.id, error)
+                    http_status: int | None = None, result: str = "failed") -> SourceResult:
+    log.warning("%s: run %s: %s", source.id, result, error)
     finished = clock.now()
     store.save_run(RunRecord(source_id=source.id, started=started, finished=finished,
-                             result="failed", error=error, http_status=http_status))
-    return SourceResult(source_id=source.id, result="failed", error=error,
+                             result=result, error=error, http_status=http_status))
+    return SourceResult(source_id=source.id, result=result, error=error,
                         seconds=(finished - started).total_seconds())
 
 
@@ -155,7 +160,8 @@ def _record_success(source: Source, config: Config, store: Store, started: datet
         return SourceResult(source_id=source.id, result="unchanged", pages=harvest.pages,
                             seconds=(finished - started).total_seconds())
     events = events_of(harvest.raws, source, source.url, started.date())
-    warning = _breakage_warning(source, store, events)
+    warning = "; ".join(filter(None, [_moved_warning(harvest),
+                                      _breakage_warning(source, store, events)])) or None
     run = RunRecord(source_id=source.id, started=started, finished=finished, result="ok",
                     pages=harvest.pages, events=len(events), warning=warning,
                     http_status=harvest.http_status)
@@ -167,6 +173,13 @@ def _record_success(source: Source, config: Config, store: Store, started: datet
     return SourceResult(source_id=source.id, result="ok", events=len(events), new=counts.new,
                         updated=counts.updated, pages=harvest.pages, warning=warning,
                         seconds=(finished - started).total_seconds())
+
+
+def _moved_warning(harvest: Harvest) -> str | None:
+    if harvest.moved_to:
+        return (f"the page has moved permanently to {harvest.moved_to}: "
+                "write that address as the source's url in sources.yaml")
+    return None
 
 
 def _breakage_warning(source: Source, store: Store, events: list[Event]) -> str | None:
@@ -194,7 +207,8 @@ async def harvest_source(source: Source, config: Config, store: Store,
     etag, modified = store.validators(source.url)
     page = await fetcher.fetch(source.url, Validators(etag=etag, last_modified=modified))
     harvest = Harvest(pages=1, strategy=source.strategy, http_status=page.status,
-                      validators=(source.url, page.etag, page.last_modified))
+                      validators=(source.url, page.etag, page.last_modified),
+                      moved_to=page.permanent_redirect)
     if page.not_modified:
         harvest.unchanged = True
         return harvest

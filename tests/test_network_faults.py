@@ -1,0 +1,100 @@
+"""Network faults seen by a whole scrape: moved pages, robots.txt, vanished listings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ICS = (Path(__file__).parent / "fixtures" / "sites" / "ics-feed" / "agenda.ics").read_bytes()
+
+
+class Site:
+    """A partner site whose answers the test changes between scrapes."""
+
+    def __init__(self) -> None:
+        self.robots = b""
+        self.agenda_status = 200
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                if self.path == "/robots.txt":
+                    return self._send(200, site.robots, "text/plain")
+                if self.path == "/ancien-agenda.ics":
+                    self.send_response(301)
+                    self.send_header("Location", "/agenda.ics")
+                    self.send_header("Content-Length", "0")
+                    return self.end_headers()
+                if self.path == "/agenda.ics" and site.agenda_status == 200:
+                    return self._send(200, ICS, "text/calendar")
+                self._send(site.agenda_status if self.path == "/agenda.ics" else 404,
+                           b"<h1>absent</h1>", "text/html")
+
+            def _send(self, status: int, body: bytes, ctype: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def site():
+    s = Site()
+    yield s
+    s.server.shutdown()
+
+
+def scrape(tmp_path: Path, url: str) -> subprocess.CompletedProcess:
+    (tmp_path / "sources.yaml").write_text(
+        f"settings: {{delay: 0, retries: 0}}\nsources:\n"
+        f"  - {{id: labo, name: Labo, url: '{url}', strategy: ics}}\n")
+    env = {**os.environ, "AGGREGATOR_NOW": "2019-10-15T10:00:00+02:00"}
+    return subprocess.run([sys.executable, "-m", "aggregator.cli", "-q", "scrape"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+
+
+def status(tmp_path: Path) -> str:
+    return subprocess.run([sys.executable, "-m", "aggregator.cli", "status"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60).stdout
+
+
+def test_permanent_move_is_followed_and_suggested(site, tmp_path):
+    done = scrape(tmp_path, f"{site.url}/ancien-agenda.ics")
+    assert done.returncode == 0, done.stderr
+    line = status(tmp_path)
+    assert "labo: ok" in line and ", 4 events" in line
+    assert f"moved permanently to {site.url}/agenda.ics" in line
+    assert "sources.yaml" in line
+
+
+def test_robots_disallow_skips_the_source_with_a_clear_status(site, tmp_path):
+    site.robots = b"User-agent: *\nDisallow: /agenda\n"
+    done = scrape(tmp_path, f"{site.url}/agenda.ics")
+    assert done.returncode == 1
+    assert "labo: SKIPPED" in done.stdout
+    line = status(tmp_path)
+    assert line.startswith("labo: skipped") and "robots" in line
+
+
+@pytest.mark.parametrize("code", [404, 410])
+def test_vanished_listing_marks_the_source_broken_and_keeps_events(site, tmp_path, code):
+    assert scrape(tmp_path, f"{site.url}/agenda.ics").returncode == 0
+    site.agenda_status = code
+    assert scrape(tmp_path, f"{site.url}/agenda.ics").returncode == 1
+    line = status(tmp_path)
+    assert line.startswith("labo: failed") and f"HTTP {code}" in line
+    assert ", 4 events" in line  # nothing stored was lost
