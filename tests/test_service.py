@@ -262,7 +262,7 @@ def test_sigterm_stops_cleanly_with_a_consistent_database(daemon: Running):
     started = time.monotonic()
     daemon.process.send_signal(signal.SIGTERM)
     assert daemon.process.wait(timeout=15) == 0, daemon.log
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 10  # "within a few seconds": a stop, not a benchmark
     assert "STOPPING=1" in daemon.notified.messages
     with sqlite3.connect(daemon.workdir / "daemon.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
