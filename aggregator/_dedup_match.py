@@ -2,7 +2,7 @@
 
 `dedup.py` clusters; this module compares. Each event is reduced once to a
 `Profile` (the content words of its title, its days, place and links;
-`_dedup_words.py`), pairs sharing a day and a town are picked by rapidfuzz
+`_dedup_profile.py`, `_dedup_words.py`), pairs sharing a day and a town are picked by rapidfuzz
 (blocking), then a pair is scored: a title score plus or minus a few points
 per field, each kept with its reason so an admin can read why two
 announcements became one (`merged_because`).
@@ -13,119 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from datetime import date, timedelta
 
 from rapidfuzz import fuzz, process
 
-from aggregator._dedup_words import (
-    DEFAULT_NAMES,
-    KINDS,
-    TOKEN,
-    Names,
-    ascii_lower,
-    city_key,
-    links_of,
-    numbers_in,
-    session_in,
-    words_of,
-)
-from aggregator.clock import PARIS
-from aggregator.model import Event, Precision
+from aggregator._dedup_profile import Profile
 
 THRESHOLD = 85.0  # a pair at or above this score is the same event
 PREFILTER = 65.0  # title score below which a pair sharing a day is not scored further
-MAX_SPAN_DAYS = 14  # longer events (exhibitions, festivals) are blocked on their ends only
-
-
-def _day(value: date | datetime) -> date:
-    return value.astimezone(PARIS).date() if isinstance(value, datetime) else value
-
-
-def _minutes(value: date | datetime) -> int | None:
-    if not isinstance(value, datetime):
-        return None
-    local = value.astimezone(PARIS)
-    return local.hour * 60 + local.minute
-
-
-class Profile(NamedTuple):
-    """What comparing needs of one event, computed once (a tuple: thousands are made)."""
-
-    id: str
-    source: str
-    title: str  # content words joined, for rapidfuzz
-    key: str  # the same without kinds of event ("journée"…), for blocking
-    words: tuple[str, ...]  # in title order, each once
-    strong: tuple[str, ...]  # words that are not kinds of event
-    named: tuple[str, ...]  # organisers the title names
-    session: int | None
-    numbers: frozenset[str]  # "Rencontre 12": numbers that name something
-    first: date
-    last: date
-    alternatives: frozenset[date]
-    month: tuple[int, int] | None
-    minutes: int | None
-    city: str
-    online: bool
-    links: tuple[str, ...]
-    text: str
-    days: tuple[date, ...] = ()
-
-
-def span_of(event: Event) -> tuple[date, date, frozenset[date], tuple[int, int] | None]:
-    """(first day, last day, alternatives, month when the day is unknown)."""
-    first = _day(event.start)
-    last = max(_day(event.end), first) if event.end is not None else first
-    month = (first.year, first.month) if event.precision == Precision.MONTH else None
-    if month:
-        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    alternatives = frozenset(event.alternatives) | {first} if event.alternatives else frozenset()
-    return first, last, alternatives, month
-
-
-def profile(event: Event, names: Names = DEFAULT_NAMES) -> Profile:
-    folded = ascii_lower(event.title)
-    kept, named = names.split(TOKEN.findall(folded))
-    words = words_of(kept, event.city)
-    strong = [w for w in words if w not in KINDS]
-    first, last, alternatives, month = span_of(event)
-    return Profile(
-        id=event.id,
-        source=event.sources[0].id if event.sources else "",
-        title=" ".join(words),
-        key=" ".join(strong) or " ".join(words),
-        words=tuple(words),
-        strong=tuple(strong),
-        named=tuple(sorted(named)),
-        session=session_in(folded),
-        numbers=numbers_in(folded),
-        first=first,
-        last=last,
-        alternatives=alternatives,
-        month=month,
-        minutes=_minutes(event.start),
-        city=city_key(event.city),
-        online=event.online,
-        links=tuple(sorted(links_of(event))),
-        text=" ".join(TOKEN.findall(ascii_lower(event.description[:900])))[:600],
-        days=block_days(first, last, alternatives, month),
-    )
-
-
-def block_days(
-    first: date, last: date, alternatives: frozenset[date], month: tuple[int, int] | None
-) -> tuple[date, ...]:
-    """The days an event is compared on (blocking): each of its days, its
-    alternatives, the ends of a long span; none for a month ("février 2020")."""
-    if month:
-        return ()
-    if alternatives:
-        return tuple(sorted(alternatives))
-    span = (last - first).days
-    if span > MAX_SPAN_DAYS:
-        return (first, last)
-    return tuple(first + timedelta(days=i) for i in range(span + 1))
 
 
 # --- scoring a pair -------------------------------------------------------------------

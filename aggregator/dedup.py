@@ -34,16 +34,9 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from aggregator._dedup_ids import assign_ids
-from aggregator._dedup_match import (
-    THRESHOLD,
-    Match,
-    block_days,
-    candidate_pairs,
-    compare,
-    profile,
-    span_of,
-)
+from aggregator._dedup_match import THRESHOLD, Match, candidate_pairs, compare
 from aggregator._dedup_merge import PublishedEvent, Reason, published
+from aggregator._dedup_profile import block_days, profile, span_of
 from aggregator._dedup_words import DEFAULT_NAMES, ORGANISER_NAMES, Names
 from aggregator.model import Event
 
@@ -231,7 +224,12 @@ def _cluster(
         match = compare(profiles[i], profiles[j])
         if match.same:
             matches.append((match.score, i, j, match))
-    matched = {frozenset((i, j)) for _, i, j, _ in matches}
+    # Matched pairs of one source, of which one is unlisted: the only ones `allowed` asks about.
+    matched = {
+        frozenset((i, j))
+        for _, i, j, _ in matches
+        if events[i].id in unlisted or events[j].id in unlisted
+    }
     groups = _Groups(len(events))
     reasons: list[tuple[int, Reason]] = []
     for pin in _pin_indexes(settings.merge, index):
@@ -248,13 +246,11 @@ def _cluster(
 
     def allowed(a: list[int], b: list[int]) -> bool:
         for x in a:
+            source = profiles[x].source
             for y in b:
-                pair = frozenset((x, y))
-                if pair in apart:
+                if apart and frozenset((x, y)) in apart:
                     return False
-                if profiles[x].source == profiles[y].source and not (
-                    pair in matched and (events[x].id in unlisted or events[y].id in unlisted)
-                ):
+                if profiles[y].source == source and frozenset((x, y)) not in matched:
                     return False  # two items a site lists are two events, unless one replaced
                     # the other (an edited title-keyed event leaves its old item behind)
         return True

@@ -24,8 +24,13 @@ def canonical_url(url: str) -> str:
 
     >>> canonical_url("HTTP://WWW.Irev.fr/agenda/?utm_source=x&b=2&a=1#top")
     'www.irev.fr/agenda?a=1&b=2'
+    >>> canonical_url("https://[…?x")
+    'https://[…?x'
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "https://[…": not a URL, but still a string to compare
+        return url.strip().lower()
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not NOISE_PARAMS.match(k)

@@ -174,11 +174,16 @@ def absolute_url(base: str, url: str | None) -> str | None:
     'https://www.irev.fr/node/12'
     >>> absolute_url("https://www.irev.fr/", "javascript:alert(1)") is None
     True
+    >>> absolute_url("https://www.irev.fr/", "https://[…?x") is None
+    True
     """
     if not url:
         return None
-    joined = urljoin(base, clean_text(url))
-    if urlsplit(joined).scheme not in ("http", "https"):
+    try:
+        joined = urljoin(base, clean_text(url))
+        if urlsplit(joined).scheme not in ("http", "https"):
+            return None
+    except ValueError:  # "https://[…": an unparsable address is no link
         return None
     return without_tracking(joined)
 

@@ -417,3 +417,15 @@ def test_an_edited_title_keyed_announcement_keeps_its_published_id(tmp_path):
         store.save_run(run("irev", T0 + timedelta(days=1)), [new])
         (event,) = feed(store).values()
         assert (event.id, event.title) == ("irev-old", new.title)
+
+
+def test_a_malformed_link_in_a_description_does_not_stop_clustering():
+    from aggregator.model import Event, SourceRef
+
+    broken = Event(id="a-1", title="Forum emploi", start=date(2020, 3, 5),
+                   description_html='<a href="https://[…?x">lien</a>',
+                   sources=(SourceRef(id="a", name="A", url="https://a.example/1"),))
+    twin = broken.replace(id="b-1", sources=(SourceRef(id="b", name="B",
+                                                       url="https://b.example/1"),))
+    [group] = cluster([broken, twin])
+    assert sorted(e.id for e in group.members) == ["a-1", "b-1"]
