@@ -227,7 +227,10 @@ class Store(DedupTables):
                  now: datetime | None = None) -> SaveCounts:
         """Store a run and, when it succeeded, its events, in one transaction."""
         try:
-            with self.db.atomic():
+            # BEGIN IMMEDIATE, not a deferred BEGIN: the upsert reads before it writes,
+            # and a deferred transaction cannot wait for a feed reader's dedup write
+            # (SQLite answers "database is locked" at once instead of waiting).
+            with self.exclusive():
                 counts = self._upsert_events(run.source_id, events, now or run.finished)
                 self.db["runs"].insert(_run_row(run, counts))
         except sqlite3.Error as exc:

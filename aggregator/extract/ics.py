@@ -221,9 +221,9 @@ def _link(value: Any, url: str) -> str | None:
 def _uid(component: Component) -> str | None:
     """UID, made unique for a modified occurrence of a repeating event."""
     uid = (_text(component.get("UID")) or "").strip() or None
-    recurrence = component.get("RECURRENCE-ID")
-    if uid and recurrence is not None and hasattr(recurrence, "dt"):
-        return f"{uid}/{recurrence.dt.isoformat()}"
+    recurrence = _dt(component.get("RECURRENCE-ID"))
+    if uid and isinstance(recurrence, date):
+        return f"{uid}/{recurrence.isoformat()}"
     return uid
 
 
@@ -260,7 +260,7 @@ def _categories(value: Any) -> tuple[str, ...]:
 
 def _when(prop: Any, url: str, zones: Zones, floating_zone: tzinfo | None) -> When | None:
     """A date, an aware datetime (TZID or UTC) or a naive one (floating time)."""
-    value = getattr(prop, "dt", None)
+    value = _dt(prop)
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             return value
@@ -268,6 +268,15 @@ def _when(prop: Any, url: str, zones: Zones, floating_zone: tzinfo | None) -> Wh
         zone = _zone(str(tzid), url, zones) if tzid else floating_zone
         return value.replace(tzinfo=zone) if zone else value
     return value if isinstance(value, date) else None
+
+
+def _dt(prop: Any) -> Any:
+    """The value of a date or duration property; None when icalendar could not
+    parse it (icalendar 7 keeps such a value and raises only when it is read)."""
+    try:
+        return getattr(prop, "dt", None)
+    except ValueError:  # icalendar.error.BrokenCalendarProperty
+        return None
 
 
 def _zone(tzid: str, url: str, zones: Zones) -> tzinfo:
@@ -296,7 +305,7 @@ def _end(
     """The end, inclusive for all-day events (DTEND is the day after), None
     when it adds nothing to the start."""
     end = _when(component.get("DTEND"), url, zones, floating_zone)
-    duration = getattr(component.get("DURATION"), "dt", None)
+    duration = _dt(component.get("DURATION"))
     if end is None and isinstance(duration, timedelta):
         end = start + duration
     if end is None:
