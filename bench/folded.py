@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 _FRAME = re.compile(r"^(?P<function>.*?) \((?P<file>.*?)(?::\d+)?\)$")
+_PROJECT = str(Path(__file__).resolve().parent.parent) + "/"
 _PLUMBING = ("asyncio/", "<frozen", "contextlib.py", "runners.py", "threading.py")
 
 
@@ -25,7 +26,8 @@ def _frame_name(frame: str) -> str:
     found = _FRAME.match(frame.strip())
     if not found:
         return frame.strip()
-    file = re.sub(r"^.*?(site-packages|python3\.\d+|/work/[^/]+)/", "", found["file"])
+    file = found["file"].removeprefix(_PROJECT)
+    file = re.sub(r"^.*?(site-packages|python3\.\d+)/", "", file)
     return f"{found['function']} ({file})"
 
 
