@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.fuzz import token_set_ratio
 
 from aggregator._dedup_profile import Profile
 
@@ -116,6 +117,8 @@ def title_score(a: Profile, b: Profile) -> tuple[float, str]:
     words the other lacks (two events on one theme: "… et mémoire" / "… et santé")."""
     if not a.strong or not b.strong:  # "Mardi de Résovilles": the title tells nothing
         return 50.0, "a title without content words"
+    if a.words == b.words:  # relays often copy the title: nothing more to look at
+        return 100.0, "same words"
     score = fuzz.token_set_ratio(a.title, b.title)
     extra_a = _unmatched(a.strong, b.words)
     extra_b = _unmatched(b.strong, a.words)
@@ -216,19 +219,29 @@ def _close_titles(
     i: int, others: Sequence[int], profiles: Sequence[Profile], pairs: set[tuple[int, int]]
 ) -> None:
     """Add (i, j) for each j in `others` whose title is close enough to score."""
-    key = profiles[i].key
+    key, numbers = profiles[i].key, profiles[i].numbers
     if not key:  # "Mardi de Résovilles": the title says nothing, the other fields may
         pairs.update(_ordered(i, j) for j in others)
         return
-    keys = [profiles[j].key for j in others]
-    numbers = profiles[i].numbers
-    for _, _, n in process.extract(
-        key, keys, scorer=fuzz.token_set_ratio, score_cutoff=PREFILTER, limit=None
-    ):
-        other = profiles[others[n]].numbers
+    if len(others) > 8:  # rapidfuzz's loop in C pays off past a few titles
+        keys = [profiles[j].key for j in others]
+        close = [others[n] for _, _, n in _extract(key, keys)]
+        close += [j for j, other in zip(others, keys, strict=True) if not other]
+    else:  # most town groups of a day: one or two others, a direct call is cheaper
+        close = [
+            j
+            for j in others
+            if not profiles[j].key
+            or token_set_ratio(key, profiles[j].key, score_cutoff=PREFILTER) >= PREFILTER
+        ]
+    for j in close:
+        other = profiles[j].numbers
         if not (numbers and other and numbers != other):  # "Rencontre 3" is not "Rencontre 4"
-            pairs.add(_ordered(i, others[n]))
-    pairs.update(_ordered(i, j) for j, other in zip(others, keys, strict=True) if not other)
+            pairs.add(_ordered(i, j))
+
+
+def _extract(key: str, keys: list[str]) -> list[tuple[str, float, int]]:
+    return process.extract(key, keys, scorer=token_set_ratio, score_cutoff=PREFILTER, limit=None)
 
 
 def _day_pairs(

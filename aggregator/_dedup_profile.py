@@ -102,13 +102,14 @@ def _title(title: str, names: Names) -> _Title:
     found = memo.get(title)
     if found is None:
         folded = ascii_lower(title)
-        kept, named = names.split(TOKEN.findall(folded))
+        tokens = TOKEN.findall(folded)
+        kept, named = names.split(tokens)
         found = _Title(
             kept=tuple(kept),
             tokens=frozenset(kept),
             words=_words(words_of(kept, None)),
             named=tuple(sorted(named)),
-            session=session_in(folded),
+            session=session_in(folded, tokens),
             numbers=numbers_in(folded),
         )
         if len(memo) < _MEMO_LIMIT:
@@ -152,7 +153,18 @@ def profile(event: Event, names: Names = DEFAULT_NAMES) -> Profile:
     words = title.words
     if town.drop and not town.drop.isdisjoint(title.tokens):  # "Forum de Lille", in Lille
         words = _words(words_of(list(title.kept), event.city))
-    first, last, alternatives, month = span_of(event)
+    start, minutes = event.start, None
+    if isinstance(start, datetime):  # one conversion for the day and the time
+        local = start.astimezone(PARIS)
+        first, minutes = local.date(), local.hour * 60 + local.minute
+    else:
+        first = start
+    if event.end is None and not event.alternatives and event.precision != Precision.MONTH:
+        last, alternatives, month = first, frozenset(), None  # most events: one day
+        days: tuple[date, ...] = (first,)
+    else:
+        first, last, alternatives, month = span_of(event)
+        days = block_days(first, last, alternatives, month)
     links = link_keys(event)
     return Profile(
         event.id,
@@ -168,12 +180,12 @@ def profile(event: Event, names: Names = DEFAULT_NAMES) -> Profile:
         last,
         alternatives,
         month,
-        _minutes(event.start),
+        minutes,
         town.key,
         event.online,
         tuple(sorted(links)) if len(links) > 1 else tuple(links),
         _text(event.description),
-        block_days(first, last, alternatives, month),
+        days,
     )
 
 

@@ -122,13 +122,10 @@ _ORDINAL_SESSION = re.compile(
     rf"\b(premier|premiere|deuxieme|second|seconde|troisieme|"
     rf"quatrieme|cinquieme|sixieme)\s+{_SESSION_WORDS}\b"
 )
-# Words without which a title names no session (with a digit or "#"): searched as plain
-# substrings, many times faster than one regex alternating them.
-_MAYBE_SESSION_WORDS = tuple(
-    _wordset(
-        "seance session module partie episode volet etape atelier "
-        "premier deuxieme second troisieme quatrieme cinquieme sixieme"
-    )
+# Words without one of which (whole) a title names no session, unless it has a digit or "#".
+_SESSION_TOKENS = _wordset(
+    "seance session module partie episode volet etape atelier "
+    "premier premiere deuxieme second seconde troisieme quatrieme cinquieme sixieme"
 )
 _DIGIT_OR_HASH = re.compile(r"[0-9#]")
 _ORDINAL_NUMBERS = {
@@ -298,7 +295,7 @@ def session_of(title: str) -> int | None:
     (2, None)
     """
     text = ascii_lower(title)
-    return session_in(text)
+    return session_in(text, TOKEN.findall(text))
 
 
 _DIGIT = re.compile(r"\d")
@@ -321,8 +318,9 @@ def numbers_in(text: str) -> frozenset[str]:
     return frozenset(n for n in _NUMBER.findall(text) if not 1900 <= int(n) <= 2099)
 
 
-def session_in(text: str) -> int | None:
-    if not _DIGIT_OR_HASH.search(text) and not any(map(text.__contains__, _MAYBE_SESSION_WORDS)):
+def session_in(text: str, tokens: Iterable[str]) -> int | None:
+    """session_of for a folded title and its tokens."""
+    if not _DIGIT_OR_HASH.search(text) and _SESSION_TOKENS.isdisjoint(tokens):
         return None  # most titles: no number, no session word
     match = _SESSION.search(text)
     if match:

@@ -10,7 +10,7 @@ import logging
 import re
 import unicodedata
 from datetime import date, datetime, time
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import ftfy
 import nh3
@@ -193,13 +193,19 @@ def without_tracking(url: str) -> str:
 
     >>> without_tracking("https://www.irev.fr/node/3?utm_source=agenda&id=4")
     'https://www.irev.fr/node/3?id=4'
+    >>> without_tracking("https://www.crpv.fr/spip.php?article142&utm_medium=mail")
+    'https://www.crpv.fr/spip.php?article142'
     """
     parts = urlsplit(url)
     if not parts.query:
         return url
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not NOISE_PARAMS.match(k)]
-    return urlunsplit(parts._replace(query=urlencode(kept)))
+    # The other parameters are kept as written: "?article142" (SPIP) must not become
+    # "?article142=", nor "%2F" a "/", which some servers answer differently.
+    pieces = parts.query.split("&")
+    kept = [p for p in pieces if not NOISE_PARAMS.match(unquote_plus(p.split("=", 1)[0]))]
+    if len(kept) == len(pieces):
+        return url
+    return urlunsplit(parts._replace(query="&".join(kept)))
 
 
 def in_paris(value: date | datetime) -> date | datetime:

@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from samples import plain_title
 from sites import SITES, FixtureSite
 
 SOURCES = """\
@@ -97,7 +98,9 @@ def scrape(case: Case) -> Run:
             raise AssertionError(f"{case.name}: scrape failed\n{done.stdout}{done.stderr}")
         exported = cli(workdir, case.now, "export", "--format", "json")
         return Run(
-            events=json.loads(exported.stdout)["events"],
+            events=[
+                {**e, "title": plain_title(e)} for e in json.loads(exported.stdout)["events"]
+            ],
             hits=list(site.hits),
             output=done.stdout + done.stderr,
         )

@@ -153,3 +153,10 @@ def all_events() -> list[Event]:
         postponed(),
         hostile(),
     ]
+
+
+def plain_title(record: dict) -> str:
+    """A JSON record's title without the "ANNULÉ – " its status puts first (checked)."""
+    prefix = {"cancelled": "ANNULÉ – ", "postponed": "REPORTÉ – "}.get(record["status"], "")
+    assert record["title"].startswith(prefix), record["title"]
+    return record["title"][len(prefix) :]

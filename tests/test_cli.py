@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from samples import plain_title
 from sites import FixtureSite
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -83,7 +84,7 @@ sources:
 """)
         done = cli("extract", f"{site.url}/agenda", "--source", "irev", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    titles = [e["title"] for e in json.loads(done.stdout)["events"]]
+    titles = [plain_title(e) for e in json.loads(done.stdout)["events"]]
     assert titles == ["Rencontre régionale : la participation des habitants",
                       "Cycle de qualification : emploi et quartiers",
                       "Séminaire « Renouvellement urbain et mémoire »"]

@@ -19,6 +19,7 @@ from pathlib import Path
 import feedparser
 import icalendar
 import pytest
+from samples import plain_title
 from sites import SITES, FixtureSite
 
 NOW = "2019-10-15T10:00:00+02:00"
@@ -98,9 +99,9 @@ def cli(workdir: Path, *args: str, now: str = NOW) -> str:
 
 def records(workdir: Path) -> dict[str, dict]:
     events = json.loads(cli(workdir, "export", "--format", "json"))["events"]
-    titles = [e["title"] for e in events]
+    titles = [plain_title(e) for e in events]
     assert len(titles) == len(set(titles)), titles
-    return {e["title"]: e for e in events}
+    return dict(zip(titles, events, strict=True))
 
 
 def vevents(workdir: Path) -> dict[str, icalendar.Event]:

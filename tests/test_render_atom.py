@@ -59,8 +59,8 @@ def test_content_is_escaped_html_with_date_first():
 
 def test_cancelled_and_postponed_titles():
     entries = _feed().findall(f"{NS}entry")
-    assert entries[7].findtext(f"{NS}title").startswith("ANNULÉ — 5 nov. 2019")
-    assert entries[8].findtext(f"{NS}title").startswith("REPORTÉ — 5 nov. 2019")
+    assert entries[7].findtext(f"{NS}title").startswith("ANNULÉ – 5 nov. 2019")
+    assert entries[8].findtext(f"{NS}title").startswith("REPORTÉ – 5 nov. 2019")
 
 
 def test_control_characters_and_scripts_never_reach_the_xml():

@@ -96,6 +96,8 @@ def test_places():
     assert common.place_line(samples.no_end()) == "En ligne"
     both = samples.event(venue="Salle B", online=True)
     assert common.place_line(both) == "Salle B, Vaulx-en-Velin (et en ligne)"
+    said = samples.event(venue="En ligne (Zoom)", city=None, online=True)
+    assert common.place_line(said) == "En ligne (Zoom)"  # not "En ligne (Zoom) (et en ligne)"
     repeated = samples.event(address="12 avenue Gabriel Péri, Vaulx-en-Velin")
     assert common.location_text(repeated) == "12 avenue Gabriel Péri, Vaulx-en-Velin"
     assert common.place_line(samples.month()) is None
@@ -103,7 +105,7 @@ def test_places():
 
 def test_item_titles():
     assert common.item_title(samples.cancelled()) == (
-        "ANNULÉ — 5 nov. 2019 · Vaulx-en-Velin — Café citoyen"
+        "ANNULÉ – 5 nov. 2019 · Vaulx-en-Velin — Café citoyen"
     )
     assert common.item_title(samples.month()) == (
         "février 2020 (date à préciser) — Forum des quartiers"

@@ -55,14 +55,14 @@ def test_months_group_events_and_month_precision_says_so():
 
 def test_calendar_links():
     assert google_url(MEETING) == (
-        "https://calendar.google.com/calendar/render?action=TEMPLATE&text=ANNUL%C3%89+%E2%80%94"
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&text=ANNUL%C3%89+%E2%80%93"
         "+Rencontre&dates=20191105T093000%2F20191105T163000&details=Une+journ%C3%A9e.%0A%0A"
         "https%3A%2F%2Fwww.irev.fr%2Fr&location=H%C3%B4tel+de+Ville%2C+Tourcoing"
         "&ctz=Europe%2FParis"
     )
     assert outlook_url(MEETING) == (
         "https://outlook.live.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2F"
-        "compose&rru=addevent&subject=ANNUL%C3%89+%E2%80%94+Rencontre&startdt=2019-11-05T09%3A30"
+        "compose&rru=addevent&subject=ANNUL%C3%89+%E2%80%93+Rencontre&startdt=2019-11-05T09%3A30"
         "%3A00%2B01%3A00&enddt=2019-11-05T16%3A30%3A00%2B01%3A00&allday=false&body=Une+journ"
         "%C3%A9e.%0A%0Ahttps%3A%2F%2Fwww.irev.fr%2Fr&location=H%C3%B4tel+de+Ville%2C+Tourcoing"
     )

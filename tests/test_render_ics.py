@@ -162,7 +162,7 @@ def test_status_for_cancelled_postponed_and_alternatives():
     events = _vevents(_render())
     cancelled = events["ev-cancelled@aggregator"]
     assert "STATUS:CANCELLED" in cancelled
-    assert "SUMMARY:ANNULÉ — Café citoyen" in cancelled
+    assert "SUMMARY:ANNULÉ – Café citoyen" in cancelled
     assert "STATUS:TENTATIVE" in events["ev-postponed@aggregator"]
     alternatives = events["ev-alt@aggregator"]
     assert "STATUS:TENTATIVE" in alternatives
@@ -261,6 +261,6 @@ def test_settings_choose_how_a_cancellation_shows():
         (lines,) = _vevents(data).values()
         shown[mode] = (_prop(lines, "STATUS")[0], _prop(lines, "SUMMARY")[0])
     assert shown["status"] == ("STATUS:CANCELLED", "SUMMARY:Café citoyen")
-    assert shown["prefix"] == ("STATUS:CONFIRMED", "SUMMARY:ANNULÉ — Café citoyen")
-    assert shown["both"] == ("STATUS:CANCELLED", "SUMMARY:ANNULÉ — Café citoyen")
+    assert shown["prefix"] == ("STATUS:CONFIRMED", "SUMMARY:ANNULÉ – Café citoyen")
+    assert shown["both"] == ("STATUS:CANCELLED", "SUMMARY:ANNULÉ – Café citoyen")
     assert shown[None] == shown["both"]  # the default

@@ -86,6 +86,13 @@ def test_start_forms():
     assert [s["id"] for s in records["ev-winter"]["sources"]] == ["irev", "labo-cites"]
 
 
+def test_cancelled_and_postponed_titles_say_so_first():
+    records = {record["id"]: record for record in _document()["events"]}
+    assert records["ev-cancelled"]["title"] == "ANNULÉ – Café citoyen"
+    assert records["ev-postponed"]["title"] == "REPORTÉ – Café citoyen"
+    assert records["ev-winter"]["title"] == samples.winter().title
+
+
 def test_sequence_is_not_published():
     assert "sequence" not in json_renderer.event_to_dict(samples.summer())
 

@@ -18,8 +18,8 @@ TITLES = [
     "27–29 août 2019 · Vaulx-en-Velin — Université d'été",
     "février 2020 (date à préciser) — Forum des quartiers",
     "10 ou 12 déc. 2019 · Vaulx-en-Velin — Séminaire habitat",
-    "ANNULÉ — 5 nov. 2019 · Vaulx-en-Velin — Café citoyen",
-    "REPORTÉ — 5 nov. 2019 · Vaulx-en-Velin — Café citoyen",
+    "ANNULÉ – 5 nov. 2019 · Vaulx-en-Velin — Café citoyen",
+    "REPORTÉ – 5 nov. 2019 · Vaulx-en-Velin — Café citoyen",
     "5 nov. 2019 · Lyon — Santé & emploi <b>2019</b>",
 ]
 

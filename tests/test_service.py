@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from samples import plain_title
 from sites import FixtureSite
 
 NOW = "2019-10-15T10:00:00+02:00"
@@ -123,7 +124,7 @@ class Running:
         raise AssertionError(f"timed out waiting for {what}:\n{self.log}")
 
     def titles(self, query: str = "") -> list[str]:
-        return [e["title"] for e in self.http.get(f"/events.json{query}").json()["events"]]
+        return [plain_title(e) for e in self.http.get(f"/events.json{query}").json()["events"]]
 
     def ok_runs(self, source_id: str) -> float:
         """Successful runs so far, from /metrics."""

@@ -56,7 +56,7 @@ MONTHS_SHORT = (
     "déc.",
 )
 
-STATUS_PREFIXES = {Status.CANCELLED: "ANNULÉ — ", Status.POSTPONED: "REPORTÉ — "}
+STATUS_PREFIXES = {Status.CANCELLED: "ANNULÉ – ", Status.POSTPONED: "REPORTÉ – "}
 STATUS_NOTES = {Status.CANCELLED: "Événement annulé.", Status.POSTPONED: "Événement reporté."}
 
 # Characters XML 1.0 forbids, plus C1 controls (mis-decoded Windows-1252 pages
@@ -249,8 +249,14 @@ def place_line(event: Event) -> str | None:
     """The full place for a description; online events say so."""
     where = location_text(event)
     if event.online:
-        return f"{where} (et en ligne)" if where else "En ligne"
+        if not where:
+            return "En ligne"
+        return where if _SAYS_ONLINE.search(where) else f"{where} (et en ligne)"
     return where or None
+
+
+# A place that already says the event is online ("En ligne", "Visio (Zoom)").
+_SAYS_ONLINE = re.compile(r"\b(en ligne|visio\w*|distanciel|zoom|teams|webinaire)\b", re.I)
 
 
 def summary_line(event: Event) -> str:

@@ -153,7 +153,9 @@
     var h3 = el("h3");
     if (STATUS[event.status]) { h3.appendChild(el("span", "status", STATUS[event.status])); }
     var link = event.url || (event.sources && event.sources[0] && event.sources[0].url);
-    var title = el(isWebAddress(link) ? "a" : "span", "name", event.title);
+    // The JSON title starts with "ANNULÉ – " for readers without badges; the badge says it here.
+    var name = STATUS[event.status] ? event.title.replace(/^(ANNULÉ|REPORTÉ) – /, "") : event.title;
+    var title = el(isWebAddress(link) ? "a" : "span", "name", name);
     if (isWebAddress(link)) {
       title.href = link;
       title.target = "_blank";
