@@ -33,10 +33,15 @@ def write_feeds(root: Path) -> None:
         lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//bench//kill//FR"]
         for n in range(EVENTS_PER_FEED):
             day = 1 + n % 28
-            lines += ["BEGIN:VEVENT", f"UID:kill-{feed}-{n}@bench", "DTSTAMP:20200101T000000Z",
-                      f"DTSTART;VALUE=DATE:2020{1 + n % 12:02d}{day:02d}",
-                      f"SUMMARY:Rencontre {feed}-{n} de la politique de la ville",
-                      "LOCATION:Lille", "END:VEVENT"]
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:kill-{feed}-{n}@bench",
+                "DTSTAMP:20200101T000000Z",
+                f"DTSTART;VALUE=DATE:2020{1 + n % 12:02d}{day:02d}",
+                f"SUMMARY:Rencontre {feed}-{n} de la politique de la ville",
+                "LOCATION:Lille",
+                "END:VEVENT",
+            ]
         lines.append("END:VCALENDAR")
         (root / f"feed{feed}.ics").write_text("\r\n".join(lines) + "\r\n")
 
@@ -52,10 +57,13 @@ def serve(root: Path) -> tuple[ThreadingHTTPServer, str]:
 
 
 def write_config(workdir: Path, url: str) -> None:
-    sources = "".join(f"  - {{id: feed{n}, name: Feed {n}, url: '{url}/feed{n}.ics', "
-                      f"strategy: ics}}\n" for n in range(FEEDS))
+    sources = "".join(
+        f"  - {{id: feed{n}, name: Feed {n}, url: '{url}/feed{n}.ics', strategy: ics}}\n"
+        for n in range(FEEDS)
+    )
     (workdir / "sources.yaml").write_text(
-        f"settings: {{delay: 0, retries: 0}}\nsources:\n{sources}")
+        f"settings: {{delay: 0, retries: 0}}\nsources:\n{sources}"
+    )
 
 
 def check(db: Path) -> tuple[bool, int]:
@@ -66,8 +74,9 @@ def check(db: Path) -> tuple[bool, int]:
     try:
         ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         tables = {r[0] for r in conn.execute("select name from sqlite_master")}
-        count = conn.execute("select count(*) from events").fetchone()[0] \
-            if "events" in tables else 0
+        count = (
+            conn.execute("select count(*) from events").fetchone()[0] if "events" in tables else 0
+        )
     finally:
         conn.close()
     return ok, count
@@ -75,13 +84,30 @@ def check(db: Path) -> tuple[bool, int]:
 
 def scrape(workdir: Path) -> subprocess.Popen:
     env = {**os.environ, "AGGREGATOR_NOW": "2019-10-15T10:00:00+02:00"}
-    return subprocess.Popen([sys.executable, "-m", "aggregator.cli", "-q", "scrape"],
-                            cwd=workdir, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "aggregator.cli", "-q", "scrape"],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
-def kill_loop(loops: int, seed: int = 0, max_delay: float = 4.0) -> list[tuple[float, int]]:
-    """Run the loop; returns (delay, events after the kill) per loop. Raises on damage."""
+def full_scrape_seconds(url: str) -> float:
+    """How long one uninterrupted scrape takes here, in a scratch folder: kills are drawn
+    over that span, so they land in every phase (start-up, fetching, parsing, saving
+    each source, dedup) however loaded the machine is."""
+    with tempfile.TemporaryDirectory() as tmp:
+        write_config(Path(tmp), url)
+        began = time.perf_counter()
+        if scrape(Path(tmp)).wait(timeout=300) != 0:
+            raise AssertionError("an uninterrupted scrape failed")
+        return time.perf_counter() - began
+
+
+def kill_loop(loops: int, seed: int = 0, max_delay: float | None = None) -> list[tuple[float, int]]:
+    """Run the loop; returns (delay, events after the kill) per loop. Raises on damage.
+    Without `max_delay`, kills are drawn up to 1.2 times a measured full scrape."""
     rng = random.Random(seed)
     history = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,6 +118,8 @@ def kill_loop(loops: int, seed: int = 0, max_delay: float = 4.0) -> list[tuple[f
         write_config(workdir, url)
         db = workdir / "aggregator.db"
         try:
+            if max_delay is None:
+                max_delay = 1.2 * full_scrape_seconds(url)
             before = 0
             for _ in range(loops):
                 delay = rng.uniform(0.2, max_delay)
@@ -119,15 +147,23 @@ def kill_loop(loops: int, seed: int = 0, max_delay: float = 4.0) -> list[tuple[f
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--loops", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     history = kill_loop(args.loops, args.seed)
     for n, (delay, count) in enumerate(history[:-1], 1):
         print(f"kill {n:3d} after {delay:4.2f}s: integrity ok, {count} events")
-    print(f"final run: {history[-1][1]} events; {args.loops} kills, integrity ok every time")
+    counts = [count for _, count in history[:-1]]
+    total = FEEDS * EVENTS_PER_FEED
+    print(
+        f"final run: {history[-1][1]} events; {args.loops} kills, integrity ok every time, "
+        f"event count never dropped; {counts.count(0)} kills before the first source was "
+        f"saved, {sum(0 < c < total for c in counts)} with some sources saved, "
+        f"{counts.count(total)} during re-scrapes of a full database"
+    )
 
 
 if __name__ == "__main__":
