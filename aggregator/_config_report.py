@@ -37,7 +37,7 @@ class Report:
 
     def validated(self, model: type[BaseModel], raw: dict, path: tuple[Any, ...]) -> Any:
         try:
-            return model.model_validate(raw)
+            return _compact(model.model_validate(raw))
         except ValidationError as error:
             for detail in error.errors(include_url=False):
                 loc = detail["loc"] + tuple(detail.get("ctx", {}).get("path", ()))
@@ -46,6 +46,27 @@ class Report:
 
     def sorted(self) -> list[str]:
         return [text for _, text in sorted(self.problems, key=lambda problem: problem[0])]
+
+
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def _compact(model: BaseModel) -> BaseModel:
+    """The model, sharing its set of written keys with the models written alike.
+
+    Pydantic gives every model its own `model_fields_set`, and a set of six keys
+    (728 bytes) outweighs the model: a source and its two selector blocks made
+    half the memory of 10,000 sources. Sharing is safe for these frozen models:
+    pydantic adds to the set only on assignment, and `model_copy` copies it first.
+    """
+    written = model.__pydantic_fields_set__
+    object.__setattr__(
+        model, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(frozenset(written), written)
+    )
+    for value in model.__dict__.values():
+        if isinstance(value, BaseModel):
+            _compact(value)
+    return model
 
 
 def _where(path: tuple[Any, ...], data: dict) -> str:

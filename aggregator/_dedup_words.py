@@ -10,6 +10,7 @@ organiser names) and stemmed, with the field's abbreviations written out:
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -223,12 +224,18 @@ class Names:
 
     def __init__(self, names: Iterable[str]):
         self.by_first: dict[str, list[tuple[str, ...]]] = {}
-        # What each title yields with these names (`_dedup_profile`): titles repeat, and a
-        # new Names is made for each clustering, so this lives as long as one.
+        # What each title yields with these names (`_dedup_profile`): titles repeat, and
+        # each clustering has a new Names (or a `fresh` one), so this lives as long as one.
         self.memo: dict[str, Any] = {}
         phrases = {tuple(TOKEN.findall(ascii_lower(name))) for name in names}
         for phrase in sorted((p for p in phrases if p), key=len, reverse=True):
             self.by_first.setdefault(phrase[0], []).append(phrase)
+
+    def fresh(self) -> Names:
+        """The same names with an empty memo, without indexing them again."""
+        names = copy.copy(self)
+        names.memo = {}
+        return names
 
     def split(self, tokens: list[str]) -> tuple[list[str], set[str]]:
         """The tokens without the names, and the names found."""

@@ -91,9 +91,13 @@ class DedupTables:
             datetime.fromisoformat(stamp) if stamp else None,
         )
 
-    def save_dedup_settings(self, settings: dict[str, Any], now: datetime | None) -> None:
-        """Store what dedup read from sources.yaml; when it changed, every day is reclustered."""
-        value = json.dumps(settings, sort_keys=True, ensure_ascii=False)
+    def save_dedup_settings(self, settings: dict[str, Any] | str, now: datetime | None) -> None:
+        """Store what dedup read from sources.yaml (a record, or its JSON text as
+        `dedup.Settings.text` writes it); when it changed, every day is reclustered."""
+        if isinstance(settings, str):
+            value = settings
+        else:
+            value = json.dumps(settings, sort_keys=True, ensure_ascii=False)
         old = self.db.execute("select value from dedup_settings where key = 'dedup'").fetchone()
         if old and old[0] == value:
             return
@@ -104,8 +108,13 @@ class DedupTables:
         self.mark_dirty(days, (now or datetime.now().astimezone()).isoformat())
 
     def dedup_settings(self) -> dict[str, Any]:
+        text = self.dedup_settings_text()
+        return json.loads(text) if text else {}
+
+    def dedup_settings_text(self) -> str:
+        """The stored settings as JSON text; "" when none were stored."""
         row = self.db.execute("select value from dedup_settings where key = 'dedup'").fetchone()
-        return json.loads(row[0]) if row else {}
+        return row[0] if row else ""
 
     # reading what to cluster -------------------------------------------------------
 
@@ -137,6 +146,24 @@ class DedupTables:
         return {
             r[0]
             for chunk in _chunks(ids)
+            for r in self.db.execute(sql.format(_marks(chunk)), chunk)
+        }
+
+    def members_of(self, published_ids: Iterable[str]) -> set[str]:
+        """The per-source events published under these ids."""
+        sql = "select event_id from members where published_id in ({})"
+        return {
+            r[0]
+            for chunk in _chunks(published_ids)
+            for r in self.db.execute(sql.format(_marks(chunk)), chunk)
+        }
+
+    def day_counts(self, days: Iterable[date]) -> dict[date, int]:
+        """How many per-source events start on each of these days (refresh's windows)."""
+        sql = "select day_first, count(*) from events where day_first in ({}) group by day_first"
+        return {
+            date.fromisoformat(r[0]): r[1]
+            for chunk in _chunks(d.isoformat() for d in days)
             for r in self.db.execute(sql.format(_marks(chunk)), chunk)
         }
 

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aggregator import clock
+from aggregator._cli_parser import parser
 from aggregator.config import Config, check_config, load_config
 from aggregator.errors import AggregatorError, ConfigError
 from aggregator.feeds import Filters, feed_info, select
 from aggregator.render import render
 from aggregator.store import Store
 
-log = logging.getLogger("aggregator")
+if TYPE_CHECKING:
+    from aggregator.pipeline import SourceResult
 
-EPILOG = """examples:
-  aggregator check
-  aggregator scrape irev labo-cites
-  aggregator export --format ics --region Hauts-de-France > agenda.ics
-  aggregator extract https://www.irev.fr/agenda --published 2019-10-01
-"""
+log = logging.getLogger("aggregator")
 
 
 def config_path(args: argparse.Namespace) -> Path:
@@ -56,41 +55,96 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) in {path}", file=sys.stderr)
         return 2
     config = load_config(path)
-    print(f"{path}: OK, {len(config.sources)} sources")
+    if args.online:
+        from aggregator.probe import unreachable_sources
+
+        if not args.verbose:  # the report says it all; one line per fetch is noise here
+            logging.getLogger("aggregator.fetch").setLevel(logging.ERROR)
+        unreachable = asyncio.run(unreachable_sources(config))
+        for problem in unreachable:
+            print(problem, file=sys.stderr)
+        if unreachable:
+            print(f"{len(unreachable)} source(s) unreachable from here", file=sys.stderr)
+            return 2
+    reached = ", every enabled one reachable" if args.online else ""
+    print(f"{path}: OK, {len(config.sources)} sources{reached}")
     return 0
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
+    from aggregator import terminal
     from aggregator.pipeline import scrape
 
     config = load_config(config_path(args))
-    interactive = sys.stderr.isatty()
-
-    def report(result) -> None:  # one line per source as it finishes
-        print(result.summary(), file=sys.stderr if interactive else sys.stdout, flush=True)
-
+    ids = args.ids or [s.id for s in config.sources if s.enabled]
+    console = terminal.interactive_console(quiet=args.quiet)
     with open_store(args, config) as store:
-        results = asyncio.run(scrape(config, store, args.ids, on_result=report))
+        if console is None:
+            results = asyncio.run(scrape(config, store, args.ids, on_result=_plain_lines(args)))
+        else:
+            with terminal.ScrapeDisplay(console, ids, verbose=args.verbose) as display:
+                results = asyncio.run(
+                    scrape(config, store, args.ids, on_result=_logged(display.on_result))
+                )
+            console.print(terminal.scrape_table(results))
     failed = [r.source_id for r in results if r.result not in ("ok", "unchanged")]
-    print(f"{len(results)} sources scraped, {len(failed)} failed"
-          + (f": {', '.join(failed)}" if failed else ""))
+    if failed or not args.quiet:
+        print(
+            f"{len(results)} sources scraped, {len(failed)} failed"
+            + (f": {', '.join(failed)}" if failed else "")
+        )
     return 1 if failed else 0
 
 
+def _logged(report: Callable[[SourceResult], None]) -> Callable[[SourceResult], None]:
+    def logged(result: SourceResult) -> None:
+        log.debug(
+            "%s: %s in %.2fs, %d pages",
+            result.source_id,
+            result.result,
+            result.seconds,
+            result.pages,
+        )
+        report(result)
+
+    return logged
+
+
+def _plain_lines(args: argparse.Namespace) -> Callable[[SourceResult], None]:
+    """One line per source as it finishes; with --quiet only failures and warnings."""
+    interactive = sys.stderr.isatty()
+
+    @_logged
+    def report(result: SourceResult) -> None:
+        if args.quiet and result.result in ("ok", "unchanged") and not result.warning:
+            return
+        print(result.summary(), file=sys.stderr if interactive else sys.stdout, flush=True)
+
+    return report
+
+
 def _filters(args: argparse.Namespace) -> Filters:
-    return Filters(source=args.source, tag=args.tag, region=args.region, city=args.city,
-                   include_past=args.include_past)
+    return Filters(
+        source=args.source,
+        tag=args.tag,
+        region=args.region,
+        city=args.city,
+        include_past=args.include_past,
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     config = load_config(config_path(args))
     with open_store(args, config) as store:
         events = select(store, _filters(args), clock.today())
-    info = feed_info(title=config.settings.title, base_url=config.settings.base_url,
-                     path=f"/feed.{args.format}" if args.format != "json" else "/events.json",
-                     generated=clock.now(),
-                     refresh_hours=max(1, int(config.settings.interval.total_seconds() // 3600)),
-                     ics_cancelled=config.settings.ics_cancelled)
+    info = feed_info(
+        title=config.settings.title,
+        base_url=config.settings.base_url,
+        path=f"/feed.{args.format}" if args.format != "json" else "/events.json",
+        generated=clock.now(),
+        refresh_hours=max(1, int(config.settings.interval.total_seconds() // 3600)),
+        ics_cancelled=config.settings.ics_cancelled,
+    )
     sys.stdout.buffer.write(render(args.format, events, info))
     return 0
 
@@ -103,15 +157,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.explain:
         from aggregator.dryrun import explain_target
 
-        print(asyncio.run(explain_target(args.target, published=published, config=config)),
-              end="")
+        print(asyncio.run(explain_target(args.target, published=published, config=config)), end="")
         return 0
-    events = asyncio.run(extract_target(args.target, published=published, config=config,
-                                        source_id=args.source))
+    events = asyncio.run(
+        extract_target(args.target, published=published, config=config, source_id=args.source)
+    )
     if config is not None:
         events = _with_merges(args, config, events)
-    info = feed_info(title="extract", base_url="", path="", generated=clock.now(),
-                     refresh_hours=6)
+    info = feed_info(title="extract", base_url="", path="", generated=clock.now(), refresh_hours=6)
     sys.stdout.buffer.write(render("json", events, info))
     return 0
 
@@ -128,13 +181,43 @@ def _with_merges(args: argparse.Namespace, config: Config, events: list) -> list
         return dedup.explain(events, store, dedup.settings_of(config))
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from aggregator.schema import sources_schema
+
+    print(json.dumps(sources_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from aggregator.add import append_block, propose
+
+    path = config_path(args)
+    proposal = asyncio.run(propose(args.url, path))
+    print(proposal.block, end="")
+    if args.append and proposal.found:
+        append_block(path, proposal.block)
+        print(f"added to {path}; check it with: aggregator check", file=sys.stderr)
+    elif args.append:
+        print(f"nothing added to {path}: no events found", file=sys.stderr)
+    return 0 if proposal.found else 1
+
+
 def cmd_status(args: argparse.Namespace) -> int:
-    from aggregator.status import status_lines
+    from aggregator import dedup, terminal
+    from aggregator.status import source_status, status_lines
 
     config = load_config(config_path(args))
+    console = terminal.interactive_console()
     with open_store(args, config) as store:
-        for line in status_lines(config, store):
-            print(line)
+        if console is None:
+            for line in status_lines(config, store):
+                print(line)
+            return 0
+        console.print(terminal.status_table(source_status(config, store)))
+        for line in dedup.merge_lines(store, clock.today()):
+            console.print(line, highlight=False, markup=False)
     return 0
 
 
@@ -183,49 +266,26 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"backup": cmd_backup, "run": cmd_run, "serve": cmd_serve, "publish": cmd_publish,
-            "check": cmd_check,
-            "scrape": cmd_scrape, "export": cmd_export, "extract": cmd_extract,
-            "status": cmd_status}
+def cmd_demo(args: argparse.Namespace) -> int:
+    from aggregator.demo import run_demo
+
+    return run_demo(once=args.once, directory=Path(args.dir) if args.dir else None, port=args.port)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="aggregator", epilog=EPILOG,
-                                formatter_class=argparse.RawDescriptionHelpFormatter,
-                                description="Aggregates partner sites' events into feeds.")
-    p.add_argument("--config", help="sources file (default $AGGREGATOR_CONFIG or ./sources.yaml)")
-    p.add_argument("--db", help="SQLite database (default $AGGREGATOR_DB, settings.database, "
-                                "or ./aggregator.db)")
-    p.add_argument("-v", "--verbose", action="store_true", help="more log lines")
-    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, text in (("run", "the daemon: scrape every source on schedule and serve HTTP"),
-                       ("serve", "serve the feeds over HTTP only")):
-        r = sub.add_parser(name, help=text)
-        r.add_argument("--host", default="127.0.0.1")
-        r.add_argument("--port", type=int, default=8080, help="0 picks a free port")
-    pub = sub.add_parser("publish", help="write every feed, events.json, the embed page and "
-                                         "widget.js into DIR for static hosting")
-    pub.add_argument("directory", metavar="DIR")
-    sub.add_parser("check", help="validate sources.yaml (exit 2 on errors)")
-    s = sub.add_parser("scrape", help="scrape all (or the named) sources once")
-    s.add_argument("ids", nargs="*", metavar="ID")
-    e = sub.add_parser("export", help="write one feed to stdout")
-    e.add_argument("--format", required=True, choices=["rss", "atom", "ics", "json"])
-    for name in ("source", "tag", "region", "city"):
-        e.add_argument(f"--{name}")
-    e.add_argument("--include-past", action="store_true", help="also list events already over")
-    x = sub.add_parser("extract", help="dry run: the events one page yields, as JSON")
-    x.add_argument("target", metavar="URL_OR_FILE")
-    x.add_argument("--published", help="publication date YYYY-MM-DD (for dates without year)")
-    x.add_argument("--source", help="read the page with this source's configuration")
-    x.add_argument("--explain", action="store_true",
-                   help="say per event which strategy and which element or text each field "
-                        "came from, and which candidate blocks were rejected and why")
-    sub.add_parser("status", help="one line per source: last run, result, events, error")
-    b = sub.add_parser("backup", help="a consistent copy of the database, safe while running")
-    b.add_argument("path", metavar="PATH")
-    return p
+COMMANDS = {
+    "demo": cmd_demo,
+    "check": cmd_check,
+    "add": cmd_add,
+    "schema": cmd_schema,
+    "scrape": cmd_scrape,
+    "status": cmd_status,
+    "extract": cmd_extract,
+    "export": cmd_export,
+    "serve": cmd_serve,
+    "run": cmd_run,
+    "publish": cmd_publish,
+    "backup": cmd_backup,
+}
 
 
 def setup_logging(args: argparse.Namespace) -> None:
@@ -235,7 +295,8 @@ def setup_logging(args: argparse.Namespace) -> None:
     if not os.environ.get("JOURNAL_STREAM"):
         fmt = "%(asctime)s " + fmt
     logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
-    for noisy in ("httpx", "apscheduler"):
+    # their debug lines are about sockets, not sources: --verbose is for the admin
+    for noisy in ("httpx", "httpcore", "apscheduler", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -243,7 +304,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     setup_logging(args)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, so a closed pipe is caught below and not at exit
+        return code
+    except BrokenPipeError:
+        # `aggregator schema | head -1`: the reader left. Python's "Note on SIGPIPE":
+        # point stdout at devnull so the interpreter's last flush cannot fail again.
+        with contextlib.suppress(OSError, ValueError):  # in-process callers' fake stdout
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

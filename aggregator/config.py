@@ -9,15 +9,17 @@ validated on its own so one broken source never hides the others' errors.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 import zoneinfo
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, field_validator
 from pydantic import model_validator as _model_validator
 from pydantic_core import PydanticCustomError
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
@@ -84,21 +86,35 @@ def _duration(value: object) -> timedelta:
     return duration
 
 
-Duration = Annotated[timedelta, BeforeValidator(_duration)]
+# For `aggregator schema`: the text forms `_duration` takes, zero excluded.
+_DURATION_SCHEMA = {
+    "type": "string",
+    "pattern": r"^(?=.*[1-9])\s*(?:\d+[dD])?\s*(?:\d+[hH])?\s*(?:\d+[mM])?\s*(?:\d+[sS])?\s*$",
+    "examples": ["30m", "6h", "1d", "1h30m"],
+}
+Duration = Annotated[timedelta, BeforeValidator(_duration), WithJsonSchema(_DURATION_SCHEMA)]
 
 
 def _selector(value: str | None) -> str | None:
     """A CSS selector that selectolax can run, checked now rather than at scrape time."""
     if value is None:
         return None
-    try:
-        LexborHTMLParser("<p></p>").css(value)
-    except SelectolaxError:
+    if not _runs(value):
         raise ValueError(
             f"{show(value)} is not a valid CSS selector; test it in your browser's developer "
             "tools with document.querySelectorAll(...)"
-        ) from None
+        )
     return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _runs(selector: str) -> bool:
+    """Whether selectolax accepts `selector`; cached, as many sources share selectors."""
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except SelectolaxError:
+        return False
+    return True
 
 
 def _web_address(value: str) -> str:
@@ -128,47 +144,75 @@ def _config_error(message: str, *path: str) -> PydanticCustomError:
     return PydanticCustomError("config", "{message}", {"message": message, "path": path})
 
 
-class ListSelectors(BaseModel, frozen=True, extra="forbid"):
+# Attribute docstrings are the keys' descriptions in `aggregator schema`.
+class ListSelectors(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=True):
     """CSS selectors on a listing page; title/date here mean items carry them."""
 
     item: str
+    """selector of one event's block in the listing"""
     link: str | None = None
+    """selector, in a block, of the link to the event's own page"""
     next: str | None = None
+    """selector of the link to the next listing page"""
     title: str | None = None
+    """selector of the title in a block, when the listing shows it"""
     date: str | None = None
+    """selector of the date in a block, when the listing shows it (French text)"""
 
     _check = field_validator("*")(_selector)
 
 
-class EventSelectors(BaseModel, frozen=True, extra="forbid"):
+class EventSelectors(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=True):
     """CSS selectors on one event's own page."""
 
     title: str | None = None
+    """selector of the event's title"""
     date: str | None = None
+    """selector of the event's date, French text such as 'du 27 au 29 août'"""
     location: str | None = None
+    """selector of the place; venue, address and city are read from its text"""
     description: str | None = None
+    """selector of the description"""
     venue: str | None = None
+    """selector of the venue's name, when the page shows it apart"""
     city: str | None = None
+    """selector of the city, when the page shows it apart"""
     registration: str | None = None
+    """selector of the registration link"""
     status: str | None = None
+    """selector of a text that may say 'annulé' or 'reporté'"""
 
     _check = field_validator("*")(_selector)
 
 
-class Settings(BaseModel, frozen=True, extra="forbid"):
+class Settings(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=True):
+    """Settings of the whole aggregator; every key is optional."""
+
     database: str | None = None
+    """SQLite database file, relative to this file (default aggregator.db)"""
     timezone: str = "Europe/Paris"
+    """time zone of the sites' dates and of the feeds"""
     user_agent: str = "aggregator/0.1 (+https://github.com/aggregator)"
+    """how the aggregator introduces itself to the sites: who runs it, how to reach you"""
     interval: Duration = DEFAULT_INTERVAL
+    """how often each source is scraped, unless it says otherwise"""
     base_url: str = "http://127.0.0.1:8080"
-    max_pages: int = Field(default=20, ge=1)  # cap on pages fetched per source run
-    timeout: float = Field(default=20.0, gt=0)  # seconds, per request
-    delay: float = Field(default=1.0, ge=0)  # seconds between two requests to one host
-    retries: int = Field(default=3, ge=0, le=10)  # further tries on timeouts, 5xx and 429
-    title: str = "Agenda politique de la ville"  # feed and calendar title
-    # how calendars show a cancelled event: STATUS:CANCELLED, "ANNULÉ —" in the title, or both
+    """public address of the served feeds"""
+    max_pages: int = Field(default=20, ge=1)
+    """cap on pages fetched per source run (listing and event pages)"""
+    timeout: float = Field(default=20.0, gt=0)
+    """seconds to wait for one request"""
+    delay: float = Field(default=1.0, ge=0)
+    """seconds between two requests to one site"""
+    retries: int = Field(default=3, ge=0, le=10)
+    """further tries after a timeout, a server error (5xx) or 429 Too Many Requests"""
+    title: str = "Agenda politique de la ville"
+    """title of the feeds and calendars"""
     ics_cancelled: Literal["status", "prefix", "both"] = "both"
-    publish_dir: str | None = None  # folder `aggregator run` keeps published for static hosting
+    """how calendars show a cancelled event: status (STATUS:CANCELLED), prefix ("ANNULÉ –"
+    in its title) or both"""
+    publish_dir: str | None = None
+    """folder `aggregator run` keeps published for static hosting"""
 
     @field_validator("timezone")
     @classmethod
@@ -194,19 +238,39 @@ class Settings(BaseModel, frozen=True, extra="forbid"):
         return value.strip()
 
 
-class Source(BaseModel, frozen=True, extra="forbid"):
+# For `aggregator schema`: `tags: quartiers` stands for `tags: [quartiers]`.
+_TAGS_SCHEMA = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+
+
+class Source(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=True):
+    """One watched site: its agenda page and how to read it."""
+
     id: str
+    """short unique name: lowercase letters a-z, digits and '-'"""
     name: str
+    """the site's name as subscribers see it"""
     url: str
+    """address of the site's agenda page, or of its ICS or RSS feed"""
     region: str | None = None
-    tags: Annotated[tuple[str, ...], BeforeValidator(_as_tuple)] = ()
+    """region of its events (the feeds' region filter)"""
+    tags: Annotated[tuple[str, ...], BeforeValidator(_as_tuple), WithJsonSchema(_TAGS_SCHEMA)] = ()
+    """tags given to its events: a list, or one word"""
     strategy: Literal["auto", "css", "jsonld", "ics", "rss"] = "auto"
+    """how the page is read: auto (works on pages it has never seen), css (your list and
+    event selectors), jsonld (schema.org Event data), ics (an iCalendar feed), rss (an RSS
+    or Atom feed)"""
     interval: Duration | None = None
+    """how often it is scraped (default settings.interval)"""
     list: ListSelectors | None = None
+    """strategy css only: selectors on the listing page"""
     event: EventSelectors | None = None
+    """strategy css only: selectors on each event's own page"""
     organiser: bool = False
+    """true when it announces its own events: its announcement wins over relays'"""
     enabled: bool = True
+    """false stops scraping it; its events are kept"""
     max_pages: int | None = Field(default=None, ge=1)
+    """cap on pages fetched per run (default settings.max_pages)"""
 
     # `list` above shadows the builtin from here to the end of the class body.
 
@@ -278,16 +342,21 @@ def _check_css(selectors: ListSelectors | None, event: EventSelectors | None) ->
         )
 
 
-class Config(BaseModel, frozen=True):
+class Config(BaseModel, frozen=True, use_attribute_docstrings=True):
+    """sources.yaml: the sites the aggregator watches."""
+
     settings: Settings = Settings()
+    """settings of the whole aggregator"""
     sources: tuple[Source, ...] = ()
+    """the watched sites, one '- id: …' block each"""
     duplicates: tuple[Pin, ...] = ()  # admin's merges and splits (_config_pins.py)
+    """the admin's fixes of a wrong merge or split of duplicate events"""
     path: Path | None = None
 
     @_model_validator(mode="after")
     def _unique_ids(self) -> Config:
-        ids = [source.id for source in self.sources]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        counts = Counter(source.id for source in self.sources)
+        repeated = sorted(i for i, n in counts.items() if n > 1)
         if repeated:
             raise ValueError(f"source ids must be unique; repeated: {', '.join(repeated)}")
         return self
@@ -366,6 +435,9 @@ def _sources(report: Report) -> list[Source]:
             report.add(("sources", index), f"expected a source (id, name, url…), got {show(item)}")
         elif (source := report.validated(Source, item, ("sources", index))) is not None:
             sources.append(source)
+        # its problems are reported: only its id is read again (repeated ids, pins), so the
+        # rest is let go, and 10,000 sources are not held twice (as YAML and validated)
+        report.doc.shrink(("sources", index), "id")
     _report_repeated_ids(report, raw)
     return sources
 

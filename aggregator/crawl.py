@@ -155,30 +155,32 @@ async def _read_items(
             to_fetch.append((item, page_url))
         else:
             _add_merged(result, item, page_url, [], [])
-    pages = await asyncio.gather(
-        *(fetcher.fetch(item.url or "") for item, _ in to_fetch), return_exceptions=True
+    details = await asyncio.gather(
+        *(_detail(fetcher, item, today) for item, _ in to_fetch), return_exceptions=True
     )
-    result.pages += len(pages)
-    for (item, page_url), page in zip(to_fetch, pages, strict=True):
-        if isinstance(page, FetchError):
-            log.warning("an event page could not be read, using its listing block: %s", page)
+    result.pages += len(details)
+    for (item, page_url), read in zip(to_fetch, details, strict=True):
+        if isinstance(read, FetchError):
+            log.warning("an event page could not be read, using its listing block: %s", read)
             _add_merged(result, item, page_url, [], [])
-        elif isinstance(page, BaseException):
-            raise page
+        elif isinstance(read, BaseException):
+            raise read
         else:
-            detail = auto.read_page(
-                page.text, page.final_url, published=item.publication, today=today, fill=False
-            )
+            detail, scope = read
             result.rejected += detail.rejected
             _add_merged(
-                result,
-                item,
-                page_url,
-                detail.events,
-                detail.notes,
-                followed=True,
-                scope=auto.main_text(page.text),
+                result, item, page_url, detail.events, detail.notes, followed=True, scope=scope
             )
+
+
+async def _detail(fetcher: Fetcher, item: Item, today: date) -> tuple[auto.AutoResult, str]:
+    """A block's page read as soon as it arrives (its text is not kept until the last
+    page): what it says, and its main text."""
+    page = await fetcher.fetch(item.url or "")
+    detail = auto.read_page(
+        page.text, page.final_url, published=item.publication, today=today, fill=False
+    )
+    return detail, auto.main_text(page.text)
 
 
 def _followable(item: Item, page_url: str) -> bool:

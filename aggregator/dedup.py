@@ -31,17 +31,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aggregator._dedup_ids import assign_ids
 from aggregator._dedup_match import THRESHOLD, Match, candidate_pairs, compare
 from aggregator._dedup_merge import PublishedEvent, Reason, published
 from aggregator._dedup_profile import block_days, profile, span_of
-from aggregator._dedup_words import DEFAULT_NAMES, ORGANISER_NAMES, Names
+from aggregator._dedup_settings import Settings, settings_of
+from aggregator._dedup_settings import stored as stored_settings
+from aggregator._dedup_words import DEFAULT_NAMES
 from aggregator.model import Event
 
 if TYPE_CHECKING:
-    from aggregator.config import Config
     from aggregator.store import Store
 
 __all__ = [
@@ -63,57 +64,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, kw_only=True)
-class Settings:
-    """What dedup takes from sources.yaml; stored so the web server can refresh too."""
-
-    organisers: frozenset[str] = frozenset()
-    names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source id -> its names
-    merge: tuple[tuple[str, ...], ...] = ()
-    never_merge: tuple[tuple[str, ...], ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "organisers": sorted(self.organisers),
-            "names": {k: list(v) for k, v in sorted(self.names.items())},
-            "merge": [list(p) for p in self.merge],
-            "never_merge": [list(p) for p in self.never_merge],
-        }
-
-    @classmethod
-    def from_dict(cls, record: dict[str, Any]) -> Settings:
-        return cls(
-            organisers=frozenset(record.get("organisers", ())),
-            names={k: tuple(v) for k, v in record.get("names", {}).items()},
-            merge=tuple(tuple(p) for p in record.get("merge", ())),
-            never_merge=tuple(tuple(p) for p in record.get("never_merge", ())),
-        )
-
-    def all_names(self) -> Names:
-        return Names([*ORGANISER_NAMES, *(n for names in self.names.values() for n in names)])
-
-
-def _short_name(name: str) -> str | None:
-    """ "IREV – centre de ressources…" -> "IREV": the part before a dash, if short."""
-    for dash in (" – ", " — ", " - ", " ("):
-        head = name.split(dash, 1)[0].strip()
-        if head != name.strip() and len(head.split()) <= 3:
-            return head
-    return name if len(name.split()) <= 3 else None
-
-
-def settings_of(config: Config) -> Settings:
-    names = {
-        s.id: tuple(n for n in (s.id.replace("-", " "), _short_name(s.name)) if n)
-        for s in config.sources
-    }
-    return Settings(
-        organisers=frozenset(s.id for s in config.sources if s.organiser),
-        names=names,
-        merge=tuple(tuple(p.merge) for p in config.duplicates if p.merge),
-        never_merge=tuple(tuple(p.never_merge) for p in config.duplicates if p.never_merge),
-    )
+WINDOW_EVENTS = 300  # events starting in one window of refresh (about 10 KB each in memory)
 
 
 def same_event(a: Event, b: Event, settings: Settings | None = None) -> Match:
@@ -280,30 +231,46 @@ def _clusters(
 
 @dataclass(frozen=True, kw_only=True)
 class Batch:
-    """What the store applies: the published events, their members, the ids they replace."""
+    """What the store applies: the published events, their members, the ids they replace,
+    the days whose events were all reclustered."""
 
     published: list[tuple[PublishedEvent, list[str]]]
     replaced: set[str]
     days: set[date]
 
 
-def _affected(store: Store, days: set[date]) -> list[Event]:
-    """The events on these days and every event clustered with them, closed over
-    their own days, so that a cluster is always recomputed whole."""
+def _affected(
+    store: Store, days: set[date], pins: Sequence[Sequence[str]] = ()
+) -> tuple[list[Event], set[date]]:
+    """The events on these days and every event clustered with them or pinned to them
+    (`pins`: the merge pins), closed over their own days, so that a cluster is always
+    recomputed whole; and the days so covered, each of whose events is among them."""
     seen: dict[str, Event] = {}
     todo = set(days)
     done: set[date] = set()
     while todo:
         done |= todo
         found = store.events_touching(todo)
-        mates = store.cluster_mates([e.id for e in found if e.id not in seen])
-        extra = [e for e in store.source_events(mates) if e.id not in seen]
+        new = [e.id for e in found if e.id not in seen]
+        mates = store.cluster_mates(new) | _pinned_with(store, new, pins)
+        extra = [e for e in store.source_events(mates - seen.keys()) if e.id not in seen]
         for event in (*found, *extra):
             seen.setdefault(event.id, event)
         todo = {d for e in (*found, *extra) for d in _blocking_days(e)} - done
-    return sorted(
+    ordered = sorted(
         seen.values(), key=lambda e: (e.first_seen.isoformat() if e.first_seen else "", e.id)
     )
+    return ordered, done
+
+
+def _pinned_with(store: Store, ids: list[str], pins: Sequence[Sequence[str]]) -> set[str]:
+    """The announcements a merge pin joins to these (pins may name published ids): with
+    refresh in windows, a pin's announcements may lie in two windows' days."""
+    if not pins or not ids:
+        return set()
+    named = {*ids, *store.published_of(ids).values()}
+    pinned = {pid for pin in pins if not named.isdisjoint(pin) for pid in pin}
+    return pinned | store.members_of(pinned) if pinned else set()
 
 
 def _blocking_days(event: Event) -> set[date]:
@@ -317,27 +284,50 @@ def refresh(store: Store, settings: Settings | None = None, now: datetime | None
     """Recluster the days changed since the last refresh; the number of events published.
 
     With `settings` (from sources.yaml) they are stored first, and a change
-    of pins or organisers reclusters every day.
+    of pins or organisers reclusters every day. The days are taken in windows of
+    about WINDOW_EVENTS events (each cluster still recomputed whole), so that memory
+    follows the window, not the number of days a scrape cycle changed.
     """
     if not store.has_dirty_days() and (
-        settings is None or store.dedup_settings() == settings.to_dict()
+        settings is None or store.dedup_settings_text() == settings.text()
     ):
         return 0  # feeds call this on every read: no write lock when there is nothing to do
     with store.exclusive():
         if settings is not None:
-            store.save_dedup_settings(settings.to_dict(), now)
+            store.save_dedup_settings(settings.text(), now)
         days, stamp = store.dirty_days()
         if not days:
             return 0
-        stored = Settings.from_dict(store.dedup_settings())
-        batch = _batch(store, days, stored)
-        store.apply_clusters(batch, now=stamp or now)
-    log.info("dedup: %d events published from %d days", len(batch.published), len(days))
-    return len(batch.published)
+        stored = stored_settings(store.dedup_settings_text(), settings)
+        published = 0  # a cluster recomputed in two windows (a long span) counts twice
+        done: set[date] = set()
+        for window in _windows(days, store.day_counts(days)):
+            if window - done:
+                batch = _batch(store, window - done, stored)
+                store.apply_clusters(batch, now=stamp or now)
+                done |= batch.days
+                published += len(batch.published)
+    log.info("dedup: %d events published from %d days", published, len(days))
+    return published
+
+
+def _windows(days: set[date], counts: dict[date, int]) -> Iterator[set[date]]:
+    """The days in order, in runs starting about WINDOW_EVENTS events (at least a day)."""
+    window: set[date] = set()
+    size = 0
+    for day in sorted(days):
+        if window and size + counts.get(day, 0) > WINDOW_EVENTS:
+            yield window
+            window, size = set(), 0
+        window.add(day)
+        size += counts.get(day, 0)
+    if window:
+        yield window
 
 
 def _batch(store: Store, days: set[date], settings: Settings) -> Batch:
-    events = _affected(store, days)
+    """Recluster these days; `days` of the batch are every day its clusters cover."""
+    events, days = _affected(store, days, settings.merge)
     previous = store.published_of([e.id for e in events])
     aliases: dict[str, list[str]] = defaultdict(list)
     for member, pid in previous.items():

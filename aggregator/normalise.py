@@ -12,13 +12,13 @@ import unicodedata
 from datetime import date, datetime, time
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
-import ftfy
 import nh3
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator.clock import PARIS
 from aggregator.extract.dates import first_event_date
 from aggregator.extract.places import find_place, normalise_city
+from aggregator.fetch.charset import repair_mojibake
 from aggregator.identity import NOISE_PARAMS, event_id, event_key
 from aggregator.model import Event, Precision, RawEvent, SourceRef, Status
 
@@ -45,23 +45,6 @@ def strip_controls(text: str) -> str:
     'abc\td'
     """
     return _CONTROL.sub("", text)
-
-
-# UTF-8 read as Windows-1252: "Ã©" for "é", "â€™" for "’", "Â " for a no-break space.
-_MOJIBAKE = re.compile(
-    "Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u2018-\u203a]|Â[\u00a0-\u00bf]|â€"
-)
-
-
-def repair_mojibake(text: str) -> str:
-    """Text with evident double-encoding undone (ftfy), else unchanged.
-
-    >>> repair_mojibake("JournÃ©e rÃ©gionale Ã  Lille")
-    'Journée régionale à Lille'
-    >>> repair_mojibake("Journée régionale")
-    'Journée régionale'
-    """
-    return ftfy.fix_encoding(text) if _MOJIBAKE.search(text) else text
 
 
 def clean_text(text: str | None) -> str:

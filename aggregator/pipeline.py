@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from aggregator import clock, dedup
-from aggregator.config import Config, Source
+from aggregator.config import Config, EventSelectors, Source
 from aggregator.crawl import crawl
 from aggregator.errors import AggregatorError, FetchError, RobotsDisallowed
 from aggregator.extract import css, ics, jsonld, rss
@@ -42,7 +42,7 @@ class Harvest:
     moved_to: str | None = None  # where a 301/308 sent the source's URL
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)  # slots: scrape() returns one per source
 class SourceResult:
     source_id: str
     result: str  # ok | unchanged | failed
@@ -74,26 +74,34 @@ async def scrape(config: Config, store: Store, ids: Sequence[str] = (), *,
                  on_result: Callable[[SourceResult], None] | None = None) -> list[SourceResult]:
     """Run every enabled source (or the named ones) once; results in config order.
 
-    Duplicates across sources are merged once, after the last source.
+    MAX_CONCURRENT_SOURCES workers take the sources in turn; each source's run is
+    stored as it ends and its pages and events dropped, so memory does not grow
+    with the number of sources. Duplicates across sources are merged once, after
+    the last source.
     """
     sources = [config.source(i) for i in ids] if ids else [
         s for s in config.sources if s.enabled]
-    limit = asyncio.Semaphore(MAX_CONCURRENT_SOURCES)
+    results: list[SourceResult | None] = [None] * len(sources)
+    todo = iter(enumerate(sources))  # shared by the workers: each source is taken once
 
-    async def one(source: Source, fetcher: Fetcher) -> SourceResult:
-        async with limit:
-            result = await run_source(source, config, store, fetcher, merge=False)
-        if on_result:
-            on_result(result)
-        return result
+    async def worker(fetcher: Fetcher) -> None:
+        for index, source in todo:
+            result = results[index] = await run_source(source, config, store, fetcher,
+                                                       merge=False)
+            if on_result:
+                on_result(result)
+
+    async def run_all(fetcher: Fetcher) -> None:
+        workers = min(MAX_CONCURRENT_SOURCES, len(sources))
+        await asyncio.gather(*(worker(fetcher) for _ in range(workers)))
 
     if fetcher is not None:
-        results = list(await asyncio.gather(*(one(s, fetcher) for s in sources)))
+        await run_all(fetcher)
     else:
         async with make_fetcher(config) as own:
-            results = list(await asyncio.gather(*(one(s, own) for s in sources)))
+            await run_all(own)
     _merge_duplicates(config, store)
-    return results
+    return [result for result in results if result is not None]
 
 
 async def run_source(source: Source, config: Config, store: Store,
@@ -255,17 +263,23 @@ async def _harvest_css(source: Source, config: Config, fetcher: Fetcher, first: 
         harvest.raws = [css.item_event(item, url) for item, url in items]
         return
     details = [item for item, _ in items if item.url][:MAX_DETAIL_PAGES]
-    pages = await asyncio.gather(*(fetcher.fetch(item.url) for item in details),
-                                 return_exceptions=True)
-    harvest.pages += len(pages)
-    for item, page in zip(details, pages, strict=True):
-        if isinstance(page, FetchError):
-            log.warning("%s: skipped a detail page: %s", source.id, page)
-        elif isinstance(page, BaseException):
-            raise page
+    read = await asyncio.gather(*(_detail(fetcher, item, source.event) for item in details),
+                                return_exceptions=True)
+    harvest.pages += len(read)
+    for raw in read:
+        if isinstance(raw, FetchError):
+            log.warning("%s: skipped a detail page: %s", source.id, raw)
+        elif isinstance(raw, BaseException):
+            raise raw
         else:
-            harvest.raws.append(css.parse_detail(page.text, page.final_url, source.event, item))
-    failed = sum(isinstance(p, BaseException) for p in pages)
+            harvest.raws.append(raw)
+    failed = sum(isinstance(r, BaseException) for r in read)
     if details and failed == len(details):
         raise FetchError(source.url, f"none of the {failed} event pages could be fetched "
-                         f"(first error: {next(p for p in pages if isinstance(p, BaseException))})")
+                         f"(first error: {next(r for r in read if isinstance(r, BaseException))})")
+
+
+async def _detail(fetcher: Fetcher, item: css.ListItem, selectors: EventSelectors) -> RawEvent:
+    """An event page read as soon as it arrives, so its text is not kept until the last."""
+    page = await fetcher.fetch(item.url or "")
+    return css.parse_detail(page.text, page.final_url, selectors, item)

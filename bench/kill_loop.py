@@ -4,7 +4,9 @@
 
 Serves five large ICS feeds on 127.0.0.1, starts a scrape, kills it with
 SIGKILL after a random delay, and after each kill checks that SQLite's
-integrity_check says ok and that no stored event was lost. A final
+integrity_check says ok and that no stored event was lost. Every third loop
+starts from an empty database, so kills also land in a first scrape while its
+sources are being saved. A final
 uninterrupted scrape must then complete and store every event.
 """
 
@@ -121,7 +123,11 @@ def kill_loop(loops: int, seed: int = 0, max_delay: float | None = None) -> list
             if max_delay is None:
                 max_delay = 1.2 * full_scrape_seconds(url)
             before = 0
-            for _ in range(loops):
+            for n in range(loops):
+                if n % 3 == 2:  # a third of the kills hit a first scrape, from nothing
+                    for leftover in workdir.glob("aggregator.db*"):
+                        leftover.unlink()
+                    before = 0
                 delay = rng.uniform(0.2, max_delay)
                 process = scrape(workdir)
                 time.sleep(delay)

@@ -231,18 +231,29 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument("--timeout", type=float, default=900.0, help="per client run")
     options.add_argument("--rounds", type=int, default=1, help="best of R runs per client")
     options.add_argument("--profile", type=int, metavar="N", help="then profile the pipeline at N")
+    options.add_argument(
+        "--clients", default=",".join(MODES), help=f"which clients to run (of {','.join(MODES)})"
+    )
     options.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = options.parse_args(argv)
     if args.child:
         _child(args.child[0], int(args.child[1]), int(args.child[2]))
         return 0
     print(f"{'N':>6} {'client':9} {'seconds':>8} {'CPU s':>6} {'pages/s':>8} {'peak MB':>8}  notes")
+    modes = tuple(m for m in MODES if m in args.clients.split(","))
     for n in args.sizes:
-        runs = measure(n, args.timeout, rounds=args.rounds)
-        bare = runs[0].pages_per_second
+        runs = measure(n, args.timeout, modes, rounds=args.rounds)
+        bare = runs[0].pages_per_second if runs[0].mode == "bare" else 0.0
         for r in runs:
             share = f"{r.pages_per_second / bare:.0%} of bare" if bare and r.seconds else ""
-            notes = "; ".join(filter(None, [share, r.error]))
+            extra = r.extra or {}
+            phases = (
+                f"config load {extra['config_seconds']:.1f} s, final dedup "
+                f"{extra['dedup_seconds']:.1f} s"
+                if "config_seconds" in extra
+                else ""
+            )
+            notes = "; ".join(filter(None, [share, phases, r.error]))
             figures = f"{r.seconds:>8.1f} {r.cpu_seconds:>6.1f} {r.pages_per_second:>8.0f}"
             print(f"{n:>6} {r.mode:9} {figures} {r.peak_rss_mb:>8.0f}  {notes}")
     if args.profile:

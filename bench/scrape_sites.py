@@ -1,11 +1,11 @@
 """Simulated partner sites for bench/scrape.py: N sites on loopback, one server process.
 
-    python bench/scrape_sites.py N      (serves until its stdin closes; prints the port)
+    python bench/scrape_sites.py N [EVENTS]  (serves until its stdin closes; prints the port)
 
 Site i has its own loopback address (127.77.x.y, one port for all), so a client's
 per-host politeness applies as in real life. Each site has a robots.txt, a
-~13 KB listing page (/agenda) with DETAILS events, and one ~14 KB detail page per
-event (/evenement/J), all with site chrome (menus, sidebar, footer). Events are
+~13 KB listing page (/agenda) with EVENTS events (default DETAILS), and one ~14 KB
+detail page per event (/evenement/J), all with site chrome (menus, sidebar, footer). Events are
 distinct (site and number in the title, days spread over two years). One
 asyncio event loop answers every site from templates; it runs in its own
 process so that it never shares the measured client's interpreter.
@@ -95,8 +95,8 @@ _CHROME_BOTTOM = (
 )
 
 
-def _event_day(i: int, j: int) -> date:
-    return FIRST_DAY + timedelta(days=(i * DETAILS + j) % 730)
+def _event_day(i: int, j: int, details: int = DETAILS) -> date:
+    return FIRST_DAY + timedelta(days=(i * details + j) % 730)
 
 
 def _french(day: date) -> str:
@@ -107,12 +107,12 @@ def _title(i: int, j: int) -> str:
     return f"Rencontre {i}-{j} : {TOPICS[(i + j) % len(TOPICS)]}"
 
 
-def listing_page(i: int) -> str:
+def listing_page(i: int, details: int = DETAILS) -> str:
     rows = "".join(
         f'<div class="views-row"><h2><a href="/evenement/{j}">{_title(i, j)}</a></h2>'
-        f'<div class="field-date">{_french(_event_day(i, j))}</div><p>Une journée '
+        f'<div class="field-date">{_french(_event_day(i, j, details))}</div><p>Une journée '
         "d'échanges entre professionnels et habitants des quartiers prioritaires.</p></div>"
-        for j in range(DETAILS)
+        for j in range(details)
     )
     return (
         _CHROME_TOP.format(title=f"Agenda du site {i}") + '<h1 class="page-title">Agenda'
@@ -120,7 +120,7 @@ def listing_page(i: int) -> str:
     )
 
 
-def detail_page(i: int, j: int) -> str:
+def detail_page(i: int, j: int, details: int = DETAILS) -> str:
     postcode, city = CITIES[(i + j) % len(CITIES)]
     body = "".join(
         f"<p>Paragraphe {n} : présentation des intervenants, du programme et des "
@@ -129,28 +129,28 @@ def detail_page(i: int, j: int) -> str:
     )
     return (
         _CHROME_TOP.format(title=_title(i, j)) + f'<h1 class="page-title">{_title(i, j)}</h1>'
-        f'<div class="field-date">{_french(_event_day(i, j))} de 9h30 à 16h30</div>'
+        f'<div class="field-date">{_french(_event_day(i, j, details))} de 9h30 à 16h30</div>'
         f'<div class="field-lieu">Maison des associations, {1 + j} rue de la République, '
         f'{postcode} {city}</div><div class="field-body">{body}</div><div class="field-'
         f'inscription"><a href="/inscription/{j}">S\'inscrire</a></div>' + _CHROME_BOTTOM
     )
 
 
-def _answer(site: int, path: str) -> tuple[int, bytes]:
+def _answer(site: int, path: str, details: int = DETAILS) -> tuple[int, bytes]:
     if path == "/robots.txt":
         return 200, b"User-agent: *\nAllow: /\n"
     if path == "/agenda":
-        return 200, listing_page(site).encode()
-    if path.startswith("/evenement/") and path[11:].isdigit() and int(path[11:]) < DETAILS:
-        return 200, detail_page(site, int(path[11:])).encode()
+        return 200, listing_page(site, details).encode()
+    if path.startswith("/evenement/") and path[11:].isdigit() and int(path[11:]) < details:
+        return 200, detail_page(site, int(path[11:]), details).encode()
     return 404, b"not found"
 
 
 class _SiteProtocol(asyncio.Protocol):
     """Minimal HTTP/1.1 keep-alive server for GET requests of one site."""
 
-    def __init__(self, site: int):
-        self.site = site
+    def __init__(self, site: int, details: int = DETAILS):
+        self.site, self.details = site, details
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
 
@@ -162,7 +162,7 @@ class _SiteProtocol(asyncio.Protocol):
         while b"\r\n\r\n" in self.buffer and self.transport is not None:
             head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
             path = head.split(b" ", 2)[1].decode("latin-1")
-            status, body = _answer(self.site, path)
+            status, body = _answer(self.site, path, self.details)
             kind = "text/plain" if path.endswith(".txt") or status != 200 else "text/html"
             reason = "OK" if status == 200 else "Not Found"
             self.transport.write(
@@ -172,15 +172,15 @@ class _SiteProtocol(asyncio.Protocol):
             )
 
 
-async def _serve(n: int) -> None:
+async def _serve(n: int, details: int = DETAILS) -> None:
     loop = asyncio.get_running_loop()
-    first = await loop.create_server(lambda: _SiteProtocol(0), site_address(0), 0)
+    first = await loop.create_server(lambda: _SiteProtocol(0, details), site_address(0), 0)
     port = first.sockets[0].getsockname()[1]
     servers = [first]
     for i in range(1, n):
         servers.append(
             await loop.create_server(
-                lambda i=i: _SiteProtocol(i), site_address(i), port, reuse_address=True
+                lambda i=i: _SiteProtocol(i, details), site_address(i), port, reuse_address=True
             )
         )
     print(port, flush=True)
@@ -189,12 +189,12 @@ async def _serve(n: int) -> None:
 
 
 class Farm:
-    """N sites served by a child process; a context manager."""
+    """N sites (`details` events each) served by a child process; a context manager."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, details: int = DETAILS):
         raise_file_limit()
         self.process = subprocess.Popen(
-            [sys.executable, __file__, str(n)],
+            [sys.executable, __file__, str(n), str(details)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -228,7 +228,7 @@ def raise_file_limit() -> None:
 
 
 def main(argv: list[str]) -> int:
-    asyncio.run(_serve(int(argv[0])))
+    asyncio.run(_serve(int(argv[0]), int(argv[1]) if len(argv) > 1 else DETAILS))
     return 0
 
 

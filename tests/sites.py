@@ -22,9 +22,9 @@ TYPES = {".html": "text/html; charset=utf-8", ".ics": "text/calendar; charset=ut
 
 
 class FixtureSite:
-    """A folder of pages served over real HTTP; use as a context manager."""
+    """A folder of pages served over real HTTP on `host`; use as a context manager."""
 
-    def __init__(self, name: str | Path):
+    def __init__(self, name: str | Path, host: str = "127.0.0.1"):
         self.root = name if isinstance(name, Path) else SITES / name
         self.mode = "ok"  # ok | error500 | hang
         self.etags = False  # answer If-None-Match with 304 when True
@@ -63,9 +63,9 @@ class FixtureSite:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"http://{host}:{self.server.server_address[1]}"
 
     def file_for(self, raw_path: str) -> Path | None:
         parts = urlsplit(raw_path)

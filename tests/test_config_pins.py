@@ -115,7 +115,8 @@ def test_ics_cancelled_takes_one_of_three_words(tmp_path: Path):
 
 def test_the_readme_example_loads(tmp_path: Path):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    example = readme.split("In `sources.yaml`:\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in readme.split("```yaml\n")[1:]]
+    [example] = [b for b in blocks if "\nduplicates:\n" in b]
     path = tmp_path / "sources.yaml"
     path.write_text(example, encoding="utf-8")
     config = load_config(path)

@@ -23,6 +23,7 @@ def test_kill_9_during_scrapes_keeps_the_database_whole():
     kill_loop = load_kill_loop()
     loops = int(os.environ.get("AGGREGATOR_KILL_LOOPS", "4"))
     history = kill_loop.kill_loop(loops, seed=1)  # kills spread over a measured full scrape
-    counts = [count for _, count in history]
-    assert counts == sorted(counts)  # never drops
-    assert counts[-1] == kill_loop.FEEDS * kill_loop.EVENTS_PER_FEED
+    # kill_loop raises when integrity_check fails or the stored events drop between two
+    # kills of one database (every third loop starts a new one)
+    assert len(history) == loops + 1
+    assert history[-1][1] == kill_loop.FEEDS * kill_loop.EVENTS_PER_FEED

@@ -44,9 +44,11 @@ def html(text: str, head: str = "") -> str:
 
 
 class Site:
-    """A web site on 127.0.0.1; `routes` maps each path to its behaviour."""
+    """A web site on `host` (127.0.0.1 unless told); ROUTES and the site's own `routes`
+    map each path to its behaviour."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.routes: dict[str, Route] = {}
         self.robots: str | None = None  # None: /robots.txt is a 404
         self.robots_status = 200
         self.hits: Counter[str] = Counter()
@@ -56,12 +58,13 @@ class Site:
         self.max_in_flight = 0
         self.lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"site": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = ThreadingHTTPServer((host, 0), handler)
         self.server.daemon_threads = True
         self.server.handle_error = lambda *args: None  # type: ignore[method-assign]
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}{path}"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -76,7 +79,8 @@ class _Handler(BaseHTTPRequestHandler):
             site.headers[path] = dict(self.headers)
             site.starts.append(time.monotonic())
             hit = site.hits[path]
-        route = ROUTES.get(path) or (redirect_chain if path.startswith("/redirect/") else None)
+        route = site.routes.get(path) or ROUTES.get(path)
+        route = route or (redirect_chain if path.startswith("/redirect/") else None)
         if route is None:
             return self.send(404, b"<h1>Not found</h1>")
         route(self, hit)
@@ -186,6 +190,17 @@ def slow_body(h: _Handler, hit: int) -> None:
         time.sleep(0.1)
 
 
+def slow_headers(h: _Handler, hit: int) -> None:
+    """The status line and headers one byte every 0.5 s, each read quick, the answer never
+    whole. A minute at most, so that a client without a deadline fails instead of hanging."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"." * 200
+    h.close_connection = True
+    for byte in head[:120]:
+        if not h.write(bytes([byte])):
+            return
+        time.sleep(0.5)
+
+
 def slow(h: _Handler, hit: int) -> None:
     site = h.site
     with site.lock:
@@ -228,16 +243,27 @@ ROUTES: dict[str, Route] = {
     "/big-chunked": chunked,
     "/gzip-bomb": gzip_bomb,
     "/slow-body": slow_body,
+    "/slow-headers": slow_headers,
 }
 
 
-@pytest.fixture
-def site() -> Iterator[Site]:
-    site = Site()
+def serving(host: str = "127.0.0.1") -> Iterator[Site]:
+    site = Site(host)
     threading.Thread(target=site.server.serve_forever, args=(0.01,), daemon=True).start()
     yield site
     site.server.shutdown()
     site.server.server_close()
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    yield from serving()
+
+
+@pytest.fixture
+def other_site() -> Iterator[Site]:
+    """Another host: 127.0.0.2 is loopback too on Linux, and a site of its own."""
+    yield from serving("127.0.0.2")
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -466,6 +492,58 @@ def test_permanent_redirect_stops_at_the_first_temporary_hop(site: Site) -> None
     assert result.permanent_redirect == site.url("/temporary")
 
 
+def test_redirect_to_another_host_obeys_that_hosts_robots_and_politeness(
+    site: Site, other_site: Site
+) -> None:
+    other_site.robots = "User-agent: *\nDisallow: /private\n"
+    site.routes["/moved-away"] = redirect(other_site.url("/page"), 301)
+    site.routes["/to-private"] = redirect(other_site.url("/private"))
+
+    async def scenario() -> tuple[Page, BaseException]:
+        async with Fetcher(**{**FAST, "delay": 0.3}) as fetcher:
+            moved = await fetcher.fetch(site.url("/moved-away"))
+            await fetcher.fetch(other_site.url("/page"))  # the new host's own turn
+            refused = await asyncio.gather(
+                fetcher.fetch(site.url("/to-private")), return_exceptions=True
+            )
+            return moved, refused[0]
+
+    moved, refused = run(scenario())
+
+    assert moved.final_url == moved.permanent_redirect == other_site.url("/page")
+    assert moved.text == html(FRENCH)
+    assert other_site.hits["/robots.txt"] == 1  # the new host's rules, read once
+    assert isinstance(refused, RobotsDisallowed)
+    assert f"{other_site.url('')}/robots.txt forbids 'aggregator'" in str(refused)
+    assert other_site.hits["/private"] == 0
+    # the new host gets its own spacing between requests, redirects included
+    gap = other_site.starts[-1] - other_site.starts[-2]
+    assert [*other_site.hits] == ["/robots.txt", "/page"] and gap >= 0.28
+
+
+NOT_WEB = "is not an http:// or https:// address"
+
+
+@pytest.mark.parametrize(
+    ("target", "why_not"),
+    [
+        ("file:///etc/passwd", NOT_WEB),
+        ("ftp://127.0.0.1/agenda", NOT_WEB),
+        ("javascript:alert(1)", NOT_WEB),
+        ("data:text/html,<script>alert(1)</script>", NOT_WEB),
+        ("http://[::1", "is not a valid web address (Invalid port: ':1')"),
+    ],
+)
+def test_redirect_off_the_web_is_refused(site: Site, target: str, why_not: str) -> None:
+    site.routes["/elsewhere"] = redirect(target)
+    with pytest.raises(FetchError) as info:
+        fetch(site.url("/elsewhere"))
+    url = site.url("/elsewhere")
+    assert str(info.value) == f"{url}: {url} redirects to '{target}', which {why_not}; refused"
+    assert type(info.value) is FetchError
+    assert site.hits["/elsewhere"] == 1  # refused, not retried
+
+
 # --- bounded size and time -----------------------------------------------------------------
 
 
@@ -485,6 +563,20 @@ def test_slow_body_is_cut_at_the_total_deadline(site: Site) -> None:
     with pytest.raises(FetchError, match="did not send the whole page in time: timed out after"):
         fetch(site.url("/slow-body"), timeout=0.5, retries=0)
     assert time.monotonic() - started < 2
+
+
+def test_slow_headers_are_cut_at_the_total_deadline(site: Site) -> None:
+    # each byte comes within the read timeout: only the total deadline stops the wait
+    started = time.monotonic()
+    with pytest.raises(
+        FetchError,
+        match=r"127\.0\.0\.1:\d+ did not answer in time \(headers too slow\): "
+        r"timed out after 1 s$",
+    ) as info:
+        fetch(site.url("/slow-headers"), timeout=1.0, retries=0)
+    assert type(info.value) is FetchError
+    assert time.monotonic() - started < 5  # not the minute the server would drip for
+    assert site.hits["/slow-headers"] == 1
 
 
 # --- network failures ----------------------------------------------------------------------

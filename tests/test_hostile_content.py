@@ -20,6 +20,8 @@ from lxml import etree
 from sites import FixtureSite
 
 import aggregator
+from aggregator import crawl, pipeline
+from aggregator.extract import listing
 
 PAYLOADS = (Path(__file__).parent / "fixtures" / "xss" / "payloads.txt").read_text(
     encoding="utf-8").splitlines()
@@ -126,3 +128,92 @@ def test_malformed_and_truncated_html_yields_what_it_can():
     events = aggregator.extract_events(page, url="https://example.org/b")
     assert [(e.title, e.start.isoformat(), e.city) for e in events] == [
         ("Atelier mémoire", "2020-03-12", "Roubaix")]
+
+
+# --- a page of 100 000 links ---------------------------------------------------------
+
+LINKS = 100_000
+DETAIL_FILES = 250  # more than any bound below: the bound, not a 404, stops the fetching
+
+
+@pytest.fixture(scope="module")
+def link_flood(tmp_path_factory) -> Path:
+    """An agenda of 100 000 dated blocks, each a link to its event page (4.4 MB)."""
+    root = tmp_path_factory.mktemp("link-flood")
+    blocks = "".join(f"<li><a href=/e/{n}>Forum {n}</a> {1 + n % 28}/11</li>\n"
+                     for n in range(LINKS))
+    (root / "agenda.html").write_text(
+        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Agenda</title>'
+        f"</head><body><main><h1>Agenda</h1><ul>\n{blocks}</ul></main></body></html>",
+        encoding="utf-8")
+    (root / "e").mkdir()
+    for n in range(DETAIL_FILES):
+        (root / "e" / f"{n}.html").write_text(
+            f'<html lang="fr"><body><main><h1>Forum {n}</h1><p class="date">{1 + n % 28} '
+            f"novembre 2019 de 14h à 17h</p></main></body></html>", encoding="utf-8")
+    return root
+
+
+def scrape_and_export(workdir: Path, source: str) -> tuple[subprocess.CompletedProcess, list]:
+    workdir.mkdir()
+    (workdir / "sources.yaml").write_text(
+        f"settings: {{delay: 0, retries: 0}}\nsources:\n  - {source}\n", encoding="utf-8")
+    env = {**os.environ, "AGGREGATOR_NOW": NOW}
+    run = [sys.executable, "-m", "aggregator.cli", "-q"]
+    done = subprocess.run([*run, "scrape"], cwd=workdir, env=env, capture_output=True,
+                          text=True, timeout=600)
+    exported = subprocess.run([*run, "export", "--format", "json"], cwd=workdir, env=env,
+                              capture_output=True, text=True, check=True, timeout=120)
+    return done, json.loads(exported.stdout)["events"]
+
+
+def test_a_page_of_100000_links_read_automatically_is_bounded(link_flood, tmp_path):
+    assert (link_flood / "agenda.html").read_text().count("<a href=") == LINKS
+    with FixtureSite(link_flood) as site:
+        done, events = scrape_and_export(
+            tmp_path / "auto", f"{{id: flood, name: Flood, url: '{site.url}/agenda'}}")
+    assert done.returncode == 0, done.stderr
+    details = sorted(hit for hit in site.hits if hit.startswith("/e/"))
+    assert details == sorted(f"/e/{n}" for n in range(crawl.MAX_DETAIL_PAGES))
+    assert len(events) == listing.MAX_LISTING_BLOCKS  # the first blocks, not 100 000
+    by_title = {e["title"]: e for e in events}
+    assert by_title["Forum 0"]["start"] == "2019-11-01T14:00:00+01:00"  # its page read
+    last = listing.MAX_LISTING_BLOCKS - 1
+    assert by_title[f"Forum {last}"]["start"] == f"2019-11-{1 + last % 28:02d}"  # its block
+    assert f"reading the first {listing.MAX_LISTING_BLOCKS} only" in done.stderr
+
+
+def test_a_page_of_100000_links_read_with_selectors_is_bounded(link_flood, tmp_path):
+    with FixtureSite(link_flood) as site:
+        done, events = scrape_and_export(
+            tmp_path / "css",
+            f"{{id: flood, name: Flood, url: '{site.url}/agenda', strategy: css, "
+            "list: {item: li, link: a}, event: {title: h1, date: .date}}")
+    assert done.returncode == 0, done.stderr
+    details = sorted(hit for hit in site.hits if hit.startswith("/e/"))
+    assert details == sorted(f"/e/{n}" for n in range(pipeline.MAX_DETAIL_PAGES))
+    assert sorted(e["title"] for e in events) == sorted(
+        f"Forum {n}" for n in range(pipeline.MAX_DETAIL_PAGES))
+
+
+# --- mojibake -------------------------------------------------------------------------
+
+
+def test_mojibake_is_repaired_through_the_pipeline(tmp_path):
+    """A CMS that double-encoded its text shows "RÃ©union", "dÃ©cembre", "Saint-Ã‰tienne"
+    (and, on one page, the same as HTML entities): subscribers read French."""
+    page = (Path(__file__).parent / "fixtures" / "sites" / "mojibake-agenda" / "agenda.html")
+    assert "RÃ©union du rÃ©seau Ã©galitÃ©" in page.read_text(encoding="utf-8")
+    with FixtureSite("mojibake-agenda") as site:
+        done, events = scrape_and_export(
+            tmp_path / "work", f"{{id: crpv, name: CRPV, url: '{site.url}/agenda'}}")
+    assert done.returncode == 0, done.stderr
+    fields = ("title", "start", "venue", "address", "city", "description")
+    assert [tuple(e[f] for f in fields) for e in events] == [
+        ("Réunion du réseau égalité femmes-hommes", "2019-11-14T09:30:00+01:00",
+         "Maison des associations", "4 rue André Malraux", "Saint-Étienne",
+         "Une matinée d’échanges sur l’égalité femmes-hommes dans les quartiers prioritaires."),
+        ("Forum « Emploi et quartiers »", "2019-12-05", "Hôtel de ville", None, "Besançon",
+         "Présentation des dispositifs d’accès à l’emploi pour les habitants des quartiers."),
+    ]
+    assert not any(mark in json.dumps(events, ensure_ascii=False) for mark in ("Ã", "Â", "â€"))

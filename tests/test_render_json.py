@@ -2,8 +2,12 @@ import json
 from datetime import UTC, date, datetime
 
 import samples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_render_ical import every_field
 
-from aggregator.model import Precision
+from aggregator._dedup_merge import PublishedEvent, Reason
+from aggregator.model import Precision, SourceRef
 from aggregator.render import json as json_renderer
 
 KEYS = [
@@ -111,3 +115,75 @@ def test_times_are_written_in_paris_time():
     )
     assert json_renderer.when_to_str(date(2020, 2, 1), Precision.MONTH) == "2020-02"
     assert json_renderer.when_to_str(date(2020, 2, 1)) == "2020-02-01"
+
+
+# --- the text: one line per event, the C encoder's ------------------------------------
+
+ANY = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60)
+
+
+def _lines(events) -> list[str]:
+    return json_renderer.render(events, samples.info()).decode("utf-8").split("\n")
+
+
+def test_one_line_per_event():
+    lines = _lines(samples.all_events())
+    assert lines[:3] == ["{", '  "generated": "2019-07-15T10:00:00+02:00",', '  "events": [']
+    assert lines[-3:] == ["  ]", "}", ""]
+    records = lines[3:-3]
+    assert len(records) == 10
+    assert all(line.startswith("    {") for line in records)
+    for line, event in zip(records, samples.all_events(), strict=True):
+        assert json.loads(line.removesuffix(",")) == json_renderer.event_to_dict(event)
+
+
+def test_empty_document():
+    assert json_renderer.render([], samples.info()) == (
+        b'{\n  "generated": "2019-07-15T10:00:00+02:00",\n  "events": []\n}\n'
+    )
+
+
+def test_each_line_is_what_json_dumps_writes_for_the_record():
+    events = [*samples.all_events(), every_field(), every_field(id="ev-2", online=False)]
+    for event in events:
+        line = json.dumps(json_renderer.event_to_dict(event), ensure_ascii=False)
+        assert json_renderer._record(event) == line.encode("utf-8")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=ANY,
+    venue=st.none() | ANY,
+    city=st.none() | ANY,
+    description=ANY,
+    tags=st.lists(ANY, max_size=3),
+    names=st.lists(ANY, max_size=2),
+    online=st.booleans(),
+    timed=st.booleans(),
+)
+def test_random_records_are_what_json_dumps_writes(
+    title, venue, city, description, tags, names, online, timed
+):
+    start = datetime(2019, 11, 5, 9, 30, tzinfo=samples.PARIS) if timed else date(2019, 11, 5)
+    event = every_field(
+        title=title,
+        venue=venue,
+        city=city,
+        description=description,
+        description_html=description,
+        tags=tuple(tags),
+        sources=tuple(SourceRef(id=n, name=n, url=n) for n in names),
+        online=online,
+        start=start,
+        end=None,
+    )
+    line = json.dumps(json_renderer.event_to_dict(event), ensure_ascii=False)
+    assert json_renderer._record(event) == line.encode("utf-8")
+
+
+def test_merge_reasons_are_written_as_json_dumps_writes_them():
+    reason = Reason(events=("a", "b"), score=0.93, fields={"title": 1.0, "day": True})
+    event = PublishedEvent(**vars(samples.summer()), merged_because=(reason,))
+    line = json.dumps(json_renderer.event_to_dict(event), ensure_ascii=False)
+    assert json_renderer._record(event) == line.encode("utf-8")
+    assert json.loads(line)["merged_because"] == [reason.to_dict()]

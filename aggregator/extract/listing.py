@@ -12,6 +12,7 @@ first, so their dates never count. `next_page` finds the pagination link
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ from aggregator.extract.pagefields import (
 )
 from aggregator.model import DateKind
 
+log = logging.getLogger(__name__)
+
 _BLOCK_TAGS = {"li", "div", "article", "section", "p", "dd"}
 _GENERIC_LINK = re.compile(
     r"^[\s>»›+.…-]*(?:lire la suite|lire plus|en savoir plus|savoir plus|suite|plus d'infos?"
@@ -59,6 +62,9 @@ _NEXT_TEXT = re.compile(
 )
 _PAGE_PARAMS = re.compile(r"^(?:page|p|paged|pg|start|offset|debut_\w+|pagenum|num)$")
 _MIN_BLOCKS = 2
+# Blocks read per group of one listing page. Agendas show tens per page; a page with
+# 100 000 links would otherwise cost minutes of date reading and as many events.
+MAX_LISTING_BLOCKS = 500
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,6 +111,7 @@ def _items_like(
         and node.parent is not None
         and _signature(node.parent) == parent_shape
     ]
+    members = _bounded(members, like.block)
     return [
         _block_item(m, url, f"block {i} ({like.block})", reference, by_reference)
         for i, m in enumerate(members, 1)
@@ -127,6 +134,7 @@ def _candidates(body: LexborNode, url: str, reference: date | None, by_reference
     scored = []
     for shape, members in _groups(body):
         block = describe(members[0])
+        members = _bounded(members, block)
         items = [_block_item(m, url, "", reference, by_reference) for m in members]
         good = sum(_counts(item, url) for item in items)
         if good >= _MIN_BLOCKS and 2 * good >= len(items):
@@ -145,6 +153,15 @@ def _candidates(body: LexborNode, url: str, reference: date | None, by_reference
         items = definition_items(definitions, url, reference, by_reference)
         if items:
             yield items, "list entry", ()
+
+
+def _bounded(members: list[LexborNode], block: str) -> list[LexborNode]:
+    if len(members) > MAX_LISTING_BLOCKS:
+        log.warning(
+            "the page repeats %d blocks (%s); reading the first %d only",
+            len(members), block, MAX_LISTING_BLOCKS,
+        )  # fmt: skip
+    return members[:MAX_LISTING_BLOCKS]
 
 
 def _signature(node: LexborNode) -> tuple[str, str]:
@@ -311,25 +328,31 @@ def next_page(html: str, url: str) -> str | None:
             if found and found != url and same_site(found, url):
                 return found
     for anchor in tree.css("a[href]"):
-        label = folded(
-            " ".join(
-                (
-                    text_of(anchor),
-                    anchor.attributes.get("title") or "",
-                    anchor.attributes.get("aria-label") or "",
-                )
-            )
-        )
-        named = _NEXT_TEXT.search(folded(text_of(anchor))) or "page suivante" in label
-        if named or ("next" in words_of(anchor) | _parent_words(anchor) and _is_pager(anchor)):
+        if _names_next(anchor):
             found = web_link(anchor, url)
             if found and found != url and same_site(found, url):
                 return found
     return _numbered_next(tree, url)
 
 
-def _parent_words(anchor: LexborNode) -> set[str]:
-    return words_of(anchor.parent) if anchor.parent is not None else set()
+def _names_next(anchor: LexborNode) -> bool:
+    """Whether a link says it leads to the next page: by its text, title or aria-label,
+    or by a "next" class in a pager. Cheap first tests: it runs on every link."""
+    text = folded(text_of(anchor))
+    attributes = anchor.attributes
+    extra = f"{attributes.get('title') or ''} {attributes.get('aria-label') or ''}"
+    label = f"{text} {folded(extra)}" if extra.strip() else text
+    if _NEXT_TEXT.search(text) or "page suivante" in label:
+        return True
+    return (_says_next(anchor) or _says_next(anchor.parent)) and _is_pager(anchor)
+
+
+def _says_next(node: LexborNode | None) -> bool:
+    if node is None:
+        return False
+    attributes = node.attributes
+    raw = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    return "next" in raw.lower() and "next" in words_of(node)
 
 
 def _is_pager(anchor: LexborNode) -> bool:
@@ -354,11 +377,21 @@ def _page_number(url: str) -> tuple[str, str, int] | None:
     return None
 
 
+def _may_number_a_page(href: str) -> bool:
+    """Whether a link can carry a page number (`?page=2`, `/page/2/`, or `page/2/` relative
+    to the listing), tested on the raw text before any URL parsing: a page of 100 000
+    links would otherwise spend seconds resolving links that cannot."""
+    return "=" in href or "page/" in href
+
+
 def _numbered_next(tree: LexborHTMLParser, url: str) -> str | None:
     here = _page_number(url)
     path = here[0] if here else urlsplit(url).path.rstrip("/")
     numbered: dict[int, str] = {}
+    base_numbered = "/page/" in urlsplit(url).path
     for anchor in tree.css("a[href]"):
+        if not base_numbered and not _may_number_a_page(anchor.attributes.get("href") or ""):
+            continue
         link = web_link(anchor, url)
         found = _page_number(link) if link and same_site(link, url) else None
         if found and found[0].rstrip("/") == path.rstrip("/"):

@@ -140,10 +140,14 @@ def _in_list_item(node: LexborNode) -> bool:
 def _placed_links(text: str, links: list[tuple[str, str]]) -> tuple[Link, ...]:
     placed, cursor = [], 0
     for words, href in links:
-        if not href or (words and words not in text):
+        if not href:
             continue
+        # searched from the previous link first: links come in page order, so a page of
+        # 100 000 links costs one pass over its text, not one pass per link
         offset = text.find(words, cursor) if words else len(text)
         offset = offset if offset >= 0 else text.find(words)
+        if offset < 0:
+            continue
         cursor = max(cursor, offset)
         placed.append(Link(href=href, text=words, offset=offset))
     return tuple(placed)

@@ -1,9 +1,12 @@
-"""Text of fetched pages whose declared charset may be wrong or missing."""
+"""Text of fetched pages whose declared charset may be wrong or missing, or that a
+site stored double-encoded."""
 
 from __future__ import annotations
 
 import codecs
 import re
+
+import ftfy
 
 _CHARSET_SNIFF_BYTES = 8192
 
@@ -15,6 +18,21 @@ _BOMS = (
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([^\s;"']+)""", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
+# UTF-8 read as Windows-1252: "Ã©" for "é", "â€™" for "’", "Â " for a no-break space.
+_MOJIBAKE = re.compile(
+    "Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u2018-\u203a]|Â[\u00a0-\u00bf]|â€"
+)
+
+
+def repair_mojibake(text: str) -> str:
+    """Text with evident double-encoding undone (ftfy), else unchanged.
+
+    >>> repair_mojibake("JournÃ©e rÃ©gionale Ã  Lille")
+    'Journée régionale à Lille'
+    >>> repair_mojibake("Journée régionale")
+    'Journée régionale'
+    """
+    return ftfy.fix_encoding(text) if _MOJIBAKE.search(text) else text
 
 
 def decode_body(body: bytes, content_type_header: str | None) -> str:
@@ -23,7 +41,13 @@ def decode_body(body: bytes, content_type_header: str | None) -> str:
     Order: BOM; strict UTF-8 (a page declared Latin-1 that is really UTF-8 is common,
     the reverse almost never decodes); the HTTP charset; <meta> or the XML declaration;
     Windows-1252, the superset of Latin-1 that French editors actually type in.
+    Evident mojibake ("RÃ©union") is then undone: the date and place readers need the
+    words ("dÃ©cembre", "Saint-Ã‰tienne") as written.
     """
+    return repair_mojibake(_decoded(body, content_type_header))
+
+
+def _decoded(body: bytes, content_type_header: str | None) -> str:
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(encoding, errors="replace")

@@ -6,6 +6,9 @@
   and a 301/308 move is reported in `Page.permanent_redirect`;
 - robots.txt read once per site and obeyed for the user agent's product token;
 - at most `per_host` requests in flight per host and `delay` s between request starts;
+- per-site state bounded (memory flat in the number of sites): idle gates dropped
+  (hosts.py), robots.txt rules of the ROBOTS_KEPT sites used last, KEEPALIVE idle
+  connections;
 - every request bounded: connect/read timeouts, plus a total deadline per request so a
   server dripping one byte a second cannot hold us; bodies capped at `max_bytes`
   counted after decompression (gzip bombs);
@@ -25,8 +28,7 @@ import dataclasses
 import logging
 import random
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -37,12 +39,14 @@ from protego import Protego
 from aggregator.errors import FetchError, HTTPStatusError, RobotsDisallowed, TooLarge
 from aggregator.fetch.charset import decode_body
 from aggregator.fetch.failures import (
+    NoAnswerInTime,
     fetch_error,
     is_retryable_status,
     is_transient,
     retry_after_seconds,
     status_message,
 )
+from aggregator.fetch.hosts import Gates
 from aggregator.fetch.htmlguard import bounded_html
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,8 @@ ACCEPT_LANGUAGE = "fr-FR,fr;q=0.9,en;q=0.5"
 RETRY_AFTER_CAP = 60.0  # seconds; a server asking for longer is not waited for
 CRAWL_DELAY_CAP = 30.0  # seconds; a robots.txt Crawl-delay above this is clipped
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+ROBOTS_KEPT = 256  # sites whose parsed robots.txt is kept (the ones used last)
+KEEPALIVE = 16  # idle connections kept open: a scrape has 8 sources x 2 requests in flight
 PERMANENT_REDIRECTS = frozenset({301, 308})
 
 
@@ -94,26 +100,6 @@ class _Reply:
     permanent_redirect: str | None = None
 
 
-class _HostGate:
-    """Politeness towards one host: bounded concurrency, spaced request starts."""
-
-    def __init__(self, slots: int, delay: float):
-        self.delay = delay
-        self._slots = asyncio.Semaphore(slots)
-        self._turn = asyncio.Lock()
-        self._next_start = 0.0
-
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        async with self._slots:
-            async with self._turn:
-                wait = self._next_start - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                self._next_start = time.monotonic() + self.delay
-            yield
-
-
 class Fetcher:
     def __init__(
         self,
@@ -148,11 +134,15 @@ class Fetcher:
             },
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
+            event_hooks={"response": [_refuse_redirects_off_the_web]},
             transport=transport,
+            # each site is visited once per cycle: idle connections to finished sites
+            # only lengthen httpcore's scan of its pool on every request
+            limits=httpx.Limits(max_keepalive_connections=KEEPALIVE),
         )
-        self._gates: dict[str, _HostGate] = {}
-        self._robots: dict[str, Protego | None] = {}
-        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._gates = Gates(per_host, delay)
+        self._robots: OrderedDict[str, Protego | None] = OrderedDict()  # least recent first
+        self._robots_locks: dict[str, asyncio.Lock] = {}  # sites whose robots.txt is loading
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -223,11 +213,14 @@ class Fetcher:
         for _ in range(self.max_redirects + 1):
             if robots:
                 await self._check_robots(url, current)
-            reply = await self._exchange(current, headers)
+            try:
+                reply = await self._exchange(current, headers)
+            except _RefusedRedirect as refused:
+                raise FetchError(url, str(refused)) from None
             location = reply.headers.get("location")
             if reply.status not in REDIRECTS or not location:
                 return dataclasses.replace(reply, permanent_redirect=permanent)
-            target = _checked_url(url, location, base=current)
+            target = _checked_url(url, location, base=current)  # checked by the hook too
             if target in visited:
                 raise FetchError(url, f"redirect loop: {current} sends back to {target}")
             # a permanent move is only worth reporting if every hop up to it is permanent
@@ -240,14 +233,21 @@ class Fetcher:
 
     async def _exchange(self, url: str, headers: dict[str, str]) -> _Reply:
         """One GET, politely scheduled and bounded in total time."""
-        async with self._gate(url).slot():
+        async with self._gates.of(url).slot():
             started = time.monotonic()
-            async with (
-                asyncio.timeout(self.timeout),
-                self._client.stream("GET", url, headers=headers) as response,
-            ):
-                wanted = 200 <= response.status_code < 300
-                body = await self._capped_body(response, url) if wanted else b""
+            answered = False
+            try:
+                async with (
+                    asyncio.timeout(self.timeout),
+                    self._client.stream("GET", url, headers=headers) as response,
+                ):
+                    answered = True
+                    wanted = 200 <= response.status_code < 300
+                    body = await self._capped_body(response, url) if wanted else b""
+            except TimeoutError as exc:
+                if not answered:  # a server dripping its headers: say so, not "the page"
+                    raise NoAnswerInTime(url) from exc
+                raise
         status = response.status_code
         elapsed_ms = (time.monotonic() - started) * 1000
         log.info("GET %s -> %d, %d bytes, %.0f ms", url, status, len(body), elapsed_ms)
@@ -267,12 +267,6 @@ class Fetcher:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _gate(self, url: str) -> _HostGate:
-        host = httpx.URL(url).netloc.decode("ascii").lower()
-        if host not in self._gates:
-            self._gates[host] = _HostGate(self.per_host, self.delay)
-        return self._gates[host]
-
     async def _check_robots(self, url: str, hop: str) -> None:
         origin = _origin(hop)
         rules = await self._robots_for(origin)
@@ -284,12 +278,22 @@ class Fetcher:
             )
 
     async def _robots_for(self, origin: str) -> Protego | None:
-        # one lock per site so that concurrent first requests load robots.txt only once
+        if origin in self._robots:
+            self._robots.move_to_end(origin)
+            return self._robots[origin]
+        # one lock per site while it loads, so that concurrent first requests load
+        # robots.txt only once
         lock = self._robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:
-            if origin not in self._robots:
-                self._robots[origin] = await self._loaded_robots(origin)
-        return self._robots[origin]
+            try:
+                if origin in self._robots:
+                    return self._robots[origin]
+                rules = self._robots[origin] = await self._loaded_robots(origin)
+                if len(self._robots) > ROBOTS_KEPT:
+                    self._robots.popitem(last=False)
+                return rules
+            finally:
+                self._robots_locks.pop(origin, None)  # waiters hold it; newcomers hit the cache
 
     async def _loaded_robots(self, origin: str) -> Protego | None:
         """The site's rules, or None for "everything allowed"."""
@@ -307,8 +311,7 @@ class Fetcher:
         rules = Protego.parse(decode_body(reply.body, reply.headers.get("content-type")))
         crawl_delay = rules.crawl_delay(self.robots_token)
         if crawl_delay:
-            gate = self._gate(origin)
-            gate.delay = max(gate.delay, min(crawl_delay, CRAWL_DELAY_CAP))
+            self._gates.slow_down(origin, min(crawl_delay, CRAWL_DELAY_CAP))
         return rules
 
 
@@ -344,13 +347,38 @@ def _conditional_headers(validators: Validators | None) -> dict[str, str]:
 
 def _checked_url(url: str, target: str, base: str | None = None) -> str:
     """`target` (resolved against `base`) as an absolute http(s) URL string."""
+    resolved, why_not = _web_address(target, base)
+    if resolved is None:
+        raise FetchError(url, f"'{target}' {why_not}")
+    return resolved
+
+
+def _web_address(target: str, base: str | None = None) -> tuple[str | None, str]:
+    """(`target` resolved against `base`, "") when it is an http(s) URL, else (None, why)."""
     try:
         parsed = httpx.URL(base).join(target) if base else httpx.URL(target)
     except (httpx.InvalidURL, ValueError) as exc:
-        raise FetchError(url, f"'{target}' is not a valid web address ({exc})") from exc
+        return None, f"is not a valid web address ({exc})"
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise FetchError(url, f"'{target}' is not an http:// or https:// address")
-    return str(parsed)
+        return None, "is not an http:// or https:// address"
+    return str(parsed), ""
+
+
+class _RefusedRedirect(Exception):
+    """A redirect to something other than a web page; the message says which."""
+
+
+async def _refuse_redirects_off_the_web(response: httpx.Response) -> None:
+    """httpx response hook. httpx prepares the next request of every redirect, even one it
+    does not follow, and fails on a Location such as `javascript:…` with an error of its
+    own; so a redirect to a file:, ftp:, javascript: or invalid address is refused here,
+    before that: we only ever read web pages."""
+    location = response.headers.get("location")
+    if response.status_code in REDIRECTS and location:
+        hop = str(response.request.url)
+        resolved, why_not = _web_address(location, hop)
+        if resolved is None:
+            raise _RefusedRedirect(f"{hop} redirects to '{location}', which {why_not}; refused")
 
 
 def _origin(url: str) -> str:

@@ -26,6 +26,15 @@ _STATUS_HINTS = {
 }
 
 
+class NoAnswerInTime(TimeoutError):
+    """Our total deadline passed before the server at `url` (a redirect's hop, maybe)
+    finished sending its status line and headers."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
 def is_retryable_status(status: int) -> bool:
     return status == 429 or status >= 500
 
@@ -67,6 +76,8 @@ def fetch_error(exc: BaseException, url: str, timeout: float) -> FetchError:
     """Our error for an httpx exception (or our own deadline's TimeoutError)."""
     host = _failed_host(exc, url)
     after = f"timed out after {timeout:g} s"
+    if isinstance(exc, NoAnswerInTime):  # a server dripping its status line and headers
+        return FetchError(url, f"{host} did not answer in time (headers too slow): {after}")
     if isinstance(exc, TimeoutError):  # our total deadline
         return FetchError(url, f"{host} did not send the whole page in time: {after}")
     if isinstance(exc, httpx.ConnectTimeout):
@@ -103,7 +114,12 @@ def is_transient(exc: BaseException) -> bool:
 def _failed_host(exc: BaseException, url: str) -> str:
     # after a redirect the failing host may not be the one in `url`
     try:
-        target = exc.request.url if isinstance(exc, httpx.RequestError) else httpx.URL(url)
+        if isinstance(exc, NoAnswerInTime):
+            target = httpx.URL(exc.url)
+        elif isinstance(exc, httpx.RequestError):
+            target = exc.request.url
+        else:
+            target = httpx.URL(url)
     except RuntimeError:  # httpx raises it when the request was not recorded
         target = httpx.URL(url)
     return target.netloc.decode("ascii")

@@ -15,15 +15,17 @@ Dates are written the way French agendas write them, so a subscriber reads
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 import nh3
 
 from aggregator import clock
-from aggregator.model import Event, FeedInfo, Precision, Status
+from aggregator.model import Event, FeedInfo, Precision, SourceRef, Status
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = (
@@ -69,19 +71,32 @@ def clean_text(text: str | None) -> str:
     """Text without control characters; line breaks kept, as plain "\\n"."""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _INVALID_CHARS.sub("", text)
 
 
 def clean_line(text: str | None) -> str:
     """One line of clean text: every run of whitespace becomes one space."""
-    return " ".join(clean_text(text).split())
+    if not text:
+        return ""
+    # Most values are clean already, and printable text holds no control
+    # character and no whitespace but the space: checking is cheaper than cleaning.
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text
+    # A carriage return needs no replacing here: split() treats it as whitespace.
+    return " ".join(_INVALID_CHARS.sub("", text).split())
+
+
+# One sanitiser for every call: nh3.clean() builds a new one each time, which
+# costs more than the cleaning itself (same default rules).
+_SANITISER = nh3.Cleaner()
 
 
 def clean_html(fragment: str | None) -> str:
     """Sanitised HTML. Normalise already sanitised it; cleaning again costs
     little and keeps a feed safe if a record ever reaches us unsanitised."""
-    return clean_text(nh3.clean(fragment)) if fragment else ""
+    return clean_text(_SANITISER.clean(fragment)) if fragment else ""
 
 
 def event_urn(event: Event) -> str:
@@ -165,7 +180,7 @@ def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _month_line(event: Event) -> str:
+def _month_line(event: Event | _Dates) -> str:
     start = event.start
     end = event.end if event.end and _as_date(event.end) > _as_date(start) else None
     if end is None:
@@ -174,26 +189,27 @@ def _month_line(event: Event) -> str:
     return f"de {first} à {MONTHS[end.month - 1]} {end.year} (dates à préciser)"
 
 
-def _alternative_days(event: Event) -> list[date]:
+def _alternative_days(event: Event | _Dates) -> list[date]:
     return sorted(set(event.alternatives) | {_as_date(event.start)})
 
 
-def _day_range(event: Event, *, long: bool) -> str:
-    """The days of an event without its times: one day, a range or choices."""
+def _day_range(event: Event | _Dates, *, long: bool, with_end: bool = True) -> str:
+    """The days of an event without its times: one day, a range or choices
+    (`with_end=False`: as if the event had no end)."""
     if event.alternatives:
         return _either(_format_days(_alternative_days(event), long=long))
     first = _as_date(_local(event.start))
-    last = _as_date(_local(event.end)) if event.end else first
+    last = _as_date(_local(event.end)) if event.end and with_end else first
     if last <= first:
         return _format_day(first, month=True, year=True, long=long)
     a, b = _format_days([first, last], long=long)
     return f"du {a} au {b}" if long else f"{a}–{b}"
 
 
-def _timed_line(event: Event) -> str:
+def _timed_line(event: Event | _Dates) -> str:
     start = _local(event.start)
     end = _local(event.end) if isinstance(event.end, datetime) else None
-    days = _day_range(event.replace(end=None) if end else event, long=True)
+    days = _day_range(event, long=True, with_end=end is None)
     if end is None or end <= start:
         return f"{days}, {format_time(start)}"
     if end.date() == start.date() or event.alternatives:
@@ -202,8 +218,36 @@ def _timed_line(event: Event) -> str:
     return f"du {a} à {format_time(start)} au {b} à {format_time(end)}"
 
 
+class _Dates(NamedTuple):
+    """What the date texts of an event depend on. Events share dates (a feed
+    holds several a day), so the texts are kept by these values."""
+
+    start: date | datetime
+    end: date | datetime | None
+    precision: Precision
+    alternatives: tuple[date, ...]
+
+    @property
+    def is_timed(self) -> bool:
+        return isinstance(self.start, datetime)
+
+
+def _dates(event: Event) -> _Dates:
+    return _Dates(event.start, event.end, event.precision, tuple(event.alternatives))
+
+
 def date_line(event: Event) -> str:
     """The full French date: "mardi 5 novembre 2019, 9h30–16h30"."""
+    return _date_line(_dates(event))
+
+
+def short_date(event: Event) -> str:
+    """The date for an item title: "5 nov. 2019", "13–14 juin 2019"."""
+    return _short_date(_dates(event))
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_line(event: _Dates) -> str:
     if event.precision == Precision.MONTH:
         return _month_line(event)
     if event.is_timed:
@@ -211,8 +255,8 @@ def date_line(event: Event) -> str:
     return _day_range(event, long=True)
 
 
-def short_date(event: Event) -> str:
-    """The date for an item title: "5 nov. 2019", "13–14 juin 2019"."""
+@functools.lru_cache(maxsize=4096)
+def _short_date(event: _Dates) -> str:
     if event.precision == Precision.MONTH:
         return _month_line(event)
     return _day_range(event, long=False)
@@ -237,18 +281,32 @@ def place_short(event: Event) -> str | None:
 
 def location_text(event: Event) -> str:
     """Venue, address and city, each once: "Salle X, 3 rue Y, Lyon"."""
+    return location_of(event.venue, event.address, event.city)
+
+
+# Events share their places and their sources (a venue hosts many events, a
+# site announces many): the texts made from them are kept by value.
+@functools.lru_cache(maxsize=4096)
+def location_of(*pieces: str | None) -> str:
+    """`location_text` of these venue, address and city."""
     parts: list[str] = []
-    for piece in (event.venue, event.address, event.city):
+    folded: list[str] = []
+    for piece in pieces:
         text = clean_line(piece)
-        if text and not any(text.casefold() in part.casefold() for part in parts):
+        key = text.casefold()
+        if text and not [part for part in folded if key in part]:
             parts.append(text)
+            folded.append(key)
     return ", ".join(parts)
 
 
 def place_line(event: Event) -> str | None:
     """The full place for a description; online events say so."""
-    where = location_text(event)
-    if event.online:
+    return _place_line(location_text(event), event.online)
+
+
+def _place_line(where: str, online: bool) -> str | None:
+    if online:
         if not where:
             return "En ligne"
         return where if _SAYS_ONLINE.search(where) else f"{where} (et en ligne)"
@@ -279,12 +337,13 @@ def item_title(event: Event) -> str:
 def item_html(event: Event) -> str:
     """The item body of RSS/Atom: date, place and registration first, then the
     event's own sanitised description."""
-    lines = [f"<strong>Date :</strong> {html.escape(date_line(event))}"]
-    place = place_line(event)
+    lines = [_date_html(_dates(event))]
+    place = _place_html(event.venue, event.address, event.city, event.online)
     if place:
-        lines.append(f"<strong>Lieu :</strong> {html.escape(place)}")
+        lines.append(place)
     if event.registration_url:
-        link = _link_html(event.registration_url, event.registration_url)
+        address = clean_line(event.registration_url)
+        link = _link_html(address, address)
         lines.append(f"<strong>Inscription :</strong> {link}")
     parts = [f"<p>{'<br>'.join(lines)}</p>"]
     note = STATUS_NOTES.get(event.status)
@@ -299,19 +358,36 @@ def item_html(event: Event) -> str:
     return "\n".join(parts)
 
 
+@functools.lru_cache(maxsize=4096)
+def _date_html(dates: _Dates) -> str:
+    return f"<strong>Date :</strong> {html.escape(_date_line(dates))}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _place_html(venue: str | None, address: str | None, city: str | None, online: bool) -> str:
+    place = _place_line(location_of(venue, address, city), online)
+    return f"<strong>Lieu :</strong> {html.escape(place)}" if place else ""
+
+
 def _sources_html(event: Event) -> str:
-    links = [
-        _link_html(source.url, source.name)
-        for source in event.sources
-        if source.url and clean_line(source.name)
-    ]
+    return _credits_html(tuple(event.sources))
+
+
+@functools.lru_cache(maxsize=4096)
+def _credits_html(sources: tuple[SourceRef, ...]) -> str:
+    links = []
+    for source in sources:
+        name = clean_line(source.name)
+        if source.url and name:
+            links.append(_link_html(clean_line(source.url), name))
     return f"<p>Annoncé par : {', '.join(links)}</p>" if links else ""
 
 
 def _link_html(href: str, text: str) -> str:
-    """A link, or plain text when the address is not http(s) (javascript:…)."""
-    href, text = clean_line(href), html.escape(clean_line(text))
-    if not href.lower().startswith(("http://", "https://")):
+    """A link, or plain text when the address is not http(s) (javascript:…);
+    `href` and `text` are clean lines."""
+    text = html.escape(text)
+    if not href[:8].lower().startswith(("http://", "https://")):
         return text
     return f'<a href="{html.escape(href)}">{text}</a>'
 
