@@ -31,22 +31,8 @@ from importlib.resources.abc import Traversable
 from urllib.parse import urlsplit
 
 from aggregator import clock
+from aggregator.render.common import MONTHS, WEEKDAYS, day_number
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".ics": "text/calendar; charset=utf-8",
@@ -84,7 +70,7 @@ def format_day(day: date, style: str, at: time | None = None) -> str:
         return datetime.combine(day, at, tzinfo=clock.PARIS).isoformat()
     if style == "ics":
         return day.strftime("%Y%m%d") + (at.strftime("T%H%M%S") if at else "")
-    named = f"{_day_number(day)} {MONTHS[day.month - 1]}"
+    named = f"{day_number(day)} {MONTHS[day.month - 1]}"
     texts = {
         "fr": f"{WEEKDAYS[day.weekday()]} {named} {day.year}",
         "jour": f"{WEEKDAYS[day.weekday()]} {named}",
@@ -94,10 +80,6 @@ def format_day(day: date, style: str, at: time | None = None) -> str:
     if style not in texts:
         raise ValueError(f"unknown date style {style!r} in a demo page")
     return texts[style]
-
-
-def _day_number(day: date) -> str:
-    return "1er" if day.day == 1 else str(day.day)
 
 
 def fill(text: str, today: date, sites: Mapping[str, str], own: str) -> str:

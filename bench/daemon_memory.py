@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
-import re
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrape_sites import SELECTORS, Farm, raise_file_limit, site_address
+from serve import memory, start_daemon
 
 FEEDS = ("/feed.ics", "/feed.rss", "/feed.atom", "/events.json", "/new.rss", "/")
 FILTERED = ("/feed.ics?city=Lille", "/feed.rss?source=site-{n}", "/events.json?city=Grenoble")
@@ -44,36 +43,6 @@ def write_config(folder: Path, sites: int, port: int) -> None:
                 f"    url: http://{site_address(i)}:{port}/agenda\n"
                 f"    strategy: css\n{SELECTORS}"
             )
-
-
-def memory(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM in MB."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    return {
-        key: int(re.search(rf"{key}:\s+(\d+)", status)[1]) // 1024 for key in ("VmRSS", "VmHWM")
-    }
-
-
-def start_daemon(folder: Path) -> tuple[subprocess.Popen, int]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("AGGREGATOR_NOW", "AGGREGATOR_CONFIG", "AGGREGATOR_DB", "NOTIFY_SOCKET")
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aggregator.cli", "-q", "run", "--port", "0"],
-        cwd=folder,
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    said = []
-    for line in process.stderr:
-        if line.startswith("serving on "):
-            return process, int(line.split()[-1].rstrip("/").rsplit(":", 1)[1])
-        said.append(line)
-    raise SystemExit("the daemon did not start: " + "".join(said[-5:]).strip())
 
 
 def sources_run(database: Path) -> tuple[int, int]:
@@ -121,7 +90,8 @@ def measure(sites: int, events: int, seconds: float, timeout: float) -> dict[str
         folder = Path(work)
         write_config(folder, sites, farm.port)
         began = time.monotonic()
-        daemon, port = start_daemon(folder)
+        daemon, base = start_daemon(folder)
+        port = urlsplit(base).port
         try:
             ran = stored = 0
             while ran < sites:

@@ -19,6 +19,8 @@ import subprocess
 import sys
 from datetime import date, timedelta
 
+from aggregator.render.common import MONTHS, WEEKDAYS
+
 DETAILS = 3  # detail pages per site
 FIRST_DAY = date(2030, 1, 7)
 CITIES = [
@@ -44,21 +46,6 @@ TOPICS = [
     "l'égalité femmes-hommes",
     "la laïcité",
 ]
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 SELECTORS = (
     '    list: {item: ".views-row", link: "h2 a", date: ".field-date"}\n'
     '    event: {title: "h1.page-title", date: ".field-date", location: ".field-lieu",'

@@ -57,8 +57,11 @@ def times_by_vobject(data: bytes) -> dict[str, tuple[str, str]]:
     return result
 
 
-def icaljs_output(data: bytes, tmp_path: Path) -> dict[str, dict[str, str]]:
-    """What tests/js/ics_times.mjs prints for this file: {uid: {start, end}}."""
+def icaljs_output(
+    data: bytes, tmp_path: Path, script: str = "ics_times.mjs"
+) -> dict[str, dict[str, str]]:
+    """What a script of tests/js prints for this file as JSON (ics_times.mjs: {uid: {start,
+    end}}; ics_props.mjs: {uid: {property: value}})."""
     if shutil.which("node") is None:
         pytest.skip("node is not installed: cannot check the ICS with ical.js")
     if not (JS_DIR / "node_modules" / "ical.js").is_dir():
@@ -66,7 +69,7 @@ def icaljs_output(data: bytes, tmp_path: Path) -> dict[str, dict[str, str]]:
     path = tmp_path / "feed.ics"
     path.write_bytes(data)
     output = subprocess.run(
-        ["node", str(JS_DIR / "ics_times.mjs"), str(path)],
+        ["node", str(JS_DIR / script), str(path)],
         capture_output=True,
         text=True,
         check=True,

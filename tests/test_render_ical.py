@@ -5,11 +5,7 @@ ical.js read back every value."""
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import icsreaders
 import pytest
@@ -24,7 +20,6 @@ from aggregator.model import Event, Precision, SourceRef, Status
 from aggregator.render import _ical, common, ics
 
 PARIS = samples.PARIS
-JS_DIR = Path(__file__).parent / "js"
 FEW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Clean text as renderers receive it: no control character but line feed and tab.
 TEXT = st.text(
@@ -262,20 +257,8 @@ def test_every_field_read_by_vobject():
 
 
 def test_every_field_read_by_icaljs(tmp_path):
-    if shutil.which("node") is None:
-        pytest.skip("node is not installed: cannot check the ICS with ical.js")
-    if not (JS_DIR / "node_modules" / "ical.js").is_dir():
-        pytest.skip("tests/js/node_modules is missing: run `npm ci` in tests/js")
-    path = tmp_path / "feed.ics"
-    path.write_bytes(_feed())
-    output = subprocess.run(
-        ["node", str(JS_DIR / "ics_props.mjs"), str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    assert json.loads(output) == {"ev-every, field;1@aggregator": _expected(every_field())}
+    output = icsreaders.icaljs_output(_feed(), tmp_path, script="ics_props.mjs")
+    assert output == {"ev-every, field;1@aggregator": _expected(every_field())}
     assert icsreaders.times_by_icaljs(_feed(), tmp_path) == {
         "ev-every, field;1@aggregator": ("2019-07-04T14:00", "2019-07-04T17:30")
     }

@@ -138,13 +138,14 @@ def _local(value: date | datetime) -> date | datetime:
     return value.astimezone(clock.PARIS) if isinstance(value, datetime) else value
 
 
-def _day_number(day: date) -> str:
+def day_number(day: date) -> str:
+    """ "1er" for the first of a month, else the number."""
     return "1er" if day.day == 1 else str(day.day)
 
 
 def _format_day(day: date, *, month: bool, year: bool, long: bool) -> str:
     parts = [WEEKDAYS[day.weekday()]] if long else []
-    parts.append(_day_number(day))
+    parts.append(day_number(day))
     if month:
         parts.append((MONTHS if long else MONTHS_SHORT)[day.month - 1])
     if year:
