@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from aggregator._yaml_lines import Located
+from aggregator._yaml_lines import KeyPath, Located
 
 TOP_LEVEL_KEYS = ("settings", "sources", "duplicates")
 
@@ -36,36 +37,55 @@ class Report:
         self.problems.append((line, f"{self.file}:{line}: {where}{': ' if where else ''}{message}"))
 
     def validated(self, model: type[BaseModel], raw: dict, path: tuple[Any, ...]) -> Any:
-        try:
-            return _compact(model.model_validate(raw))
-        except ValidationError as error:
-            for detail in error.errors(include_url=False):
-                loc = detail["loc"] + tuple(detail.get("ctx", {}).get("path", ()))
-                self.add(path + loc, _describe(detail, _model_at(model, loc)))
-            return None
+        found, problems = checked(model, raw, path, self.doc.line)
+        for where, line, message in problems:
+            self.add(where, message, line)
+        return found
 
     def sorted(self) -> list[str]:
         return [text for _, text in sorted(self.problems, key=lambda problem: problem[0])]
 
 
+def checked(
+    model: type[BaseModel], raw: dict, path: tuple[Any, ...], line_of: Callable[[KeyPath], int]
+) -> tuple[Any, list[tuple[KeyPath, int, str]]]:
+    """`raw` (at `path` in the file) validated as `model`, or None and its problems as
+    (path, line, message); `line_of` gives the line of a path."""
+    try:
+        return _compact(model.model_validate(raw)), []
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors(include_url=False):
+            loc = detail["loc"] + tuple(detail.get("ctx", {}).get("path", ()))
+            message = _describe(detail, _model_at(model, loc))
+            problems.append((path + loc, line_of(path + loc), message))
+        return None, problems
+
+
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+_BLOCKS: dict[BaseModel, BaseModel] = {}  # selector blocks met lately, each kept once
+_BLOCKS_KEPT = 4096
 
 
 def _compact(model: BaseModel) -> BaseModel:
-    """The model, sharing its set of written keys with the models written alike.
+    """The model, sharing what it holds with the models written alike.
 
     Pydantic gives every model its own `model_fields_set`, and a set of six keys
     (728 bytes) outweighs the model: a source and its two selector blocks made
-    half the memory of 10,000 sources. Sharing is safe for these frozen models:
-    pydantic adds to the set only on assignment, and `model_copy` copies it first.
+    half the memory of 10,000 sources. Its blocks (`list:`, `event:`) equal to
+    another source's, as on sites built with the same CMS, become that one. Both
+    are safe for these frozen models: pydantic adds to the set only on assignment,
+    `model_copy` copies it first, and an equal frozen block is as good as its twin.
     """
     written = model.__pydantic_fields_set__
     object.__setattr__(
         model, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(frozenset(written), written)
     )
-    for value in model.__dict__.values():
+    if len(_BLOCKS) > _BLOCKS_KEPT:
+        _BLOCKS.clear()
+    for name, value in model.__dict__.items():
         if isinstance(value, BaseModel):
-            _compact(value)
+            model.__dict__[name] = _BLOCKS.setdefault(value, _compact(value))
     return model
 
 

@@ -50,7 +50,14 @@ class Settings:
 
     @functools.cached_property
     def _text(self) -> str:
-        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        # to_dict's text, without its copy of every name (tuples are written as lists)
+        record = {
+            "organisers": sorted(self.organisers),
+            "names": self.names,
+            "merge": self.merge,
+            "never_merge": self.never_merge,
+        }
+        return json.dumps(record, sort_keys=True, ensure_ascii=False)
 
     @functools.cached_property
     def _all_names(self) -> Names:

@@ -9,139 +9,34 @@ validated on its own so one broken source never hides the others' errors.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
-import unicodedata
 import zoneinfo
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, field_validator
 from pydantic import model_validator as _model_validator
-from pydantic_core import PydanticCustomError
-from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
+from aggregator._config_fields import (
+    Duration,
+    as_tuple,
+    config_error,
+    css_selector,
+    slug_of,
+    web_address,
+)
+from aggregator._config_fields import parse_duration as parse_duration  # this module's API
 from aggregator._config_pins import Pin, pins
-from aggregator._config_report import Report, show
-from aggregator._yaml_lines import YamlProblem, load_located
+from aggregator._config_report import Report, checked, show
+from aggregator._yaml_lines import YamlProblem, line_in, load_located, only
 from aggregator.errors import ConfigError
 
 DEFAULT_INTERVAL = timedelta(hours=6)
 _SOURCES_HINT = "write one block per site below it, each starting with '- id: '"
 
-_DURATION = re.compile(r"(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?", re.IGNORECASE)
-_UNIT_WORDS = {  # what admins write instead of the unit letter, English and French
-    "d": ("d", "day", "days", "j", "jour", "jours"),
-    "h": ("h", "hr", "hrs", "hour", "hours", "heure", "heures"),
-    "m": ("m", "min", "mins", "minute", "minutes"),
-    "s": ("s", "sec", "secs", "second", "seconds", "seconde", "secondes"),
-}
 _ID = re.compile(r"[a-z0-9-]+")
-
-
-def parse_duration(text: str | int) -> timedelta:
-    """A duration like "30m", "6h", "1d", "90s" or "1h30m"; a bare int counts seconds.
-
-    >>> parse_duration("1h30m")
-    datetime.timedelta(seconds=5400)
-    """
-    if isinstance(text, int) and not isinstance(text, bool) and text >= 0:
-        return timedelta(seconds=text)
-    match = _DURATION.fullmatch(text.strip()) if isinstance(text, str) else None
-    if not match or not any(match.groups()):
-        raise ValueError(f"{show(text)} is not a duration; write {_duration_hint(text)}")
-    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-
-
-def _duration_hint(text: object) -> str:
-    """The duration the admin probably meant, e.g. "6h" for "6 hours"."""
-    found = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]+)\.?\s*", str(text))
-    if found:
-        number, word = int(found[1]), found[2].lower()
-        if word in ("w", "week", "weeks", "semaine", "semaines"):
-            return f"{number * 7}d"
-        for unit, words in _UNIT_WORDS.items():
-            if word in words:
-                return f"{number}{unit}"
-    if re.fullmatch(r"\s*\d+\s*", str(text)):
-        number = str(text).strip()
-        return f"{number}h, {number}m or {number}s (a number and a unit)"
-    return "a number and a unit, e.g. 30m, 6h, 1d or 1h30m"
-
-
-def _duration(value: object) -> timedelta:
-    """Pydantic hook for duration fields: text only, so `6` is never taken as 6 seconds."""
-    if isinstance(value, timedelta):
-        duration = value
-    elif isinstance(value, str):
-        duration = parse_duration(value)
-    else:
-        raise ValueError(f"{show(value)} is not a duration; write {_duration_hint(value)}")
-    if duration <= timedelta(0):
-        raise ValueError(f"{show(value)} is too short; write a duration above zero, e.g. 6h")
-    return duration
-
-
-# For `aggregator schema`: the text forms `_duration` takes, zero excluded.
-_DURATION_SCHEMA = {
-    "type": "string",
-    "pattern": r"^(?=.*[1-9])\s*(?:\d+[dD])?\s*(?:\d+[hH])?\s*(?:\d+[mM])?\s*(?:\d+[sS])?\s*$",
-    "examples": ["30m", "6h", "1d", "1h30m"],
-}
-Duration = Annotated[timedelta, BeforeValidator(_duration), WithJsonSchema(_DURATION_SCHEMA)]
-
-
-def _selector(value: str | None) -> str | None:
-    """A CSS selector that selectolax can run, checked now rather than at scrape time."""
-    if value is None:
-        return None
-    if not _runs(value):
-        raise ValueError(
-            f"{show(value)} is not a valid CSS selector; test it in your browser's developer "
-            "tools with document.querySelectorAll(...)"
-        )
-    return value
-
-
-@functools.lru_cache(maxsize=4096)
-def _runs(selector: str) -> bool:
-    """Whether selectolax accepts `selector`; cached, as many sources share selectors."""
-    try:
-        LexborHTMLParser("<p></p>").css(selector)
-    except SelectolaxError:
-        return False
-    return True
-
-
-def _web_address(value: str) -> str:
-    """An absolute http(s) URL, with a hint for the usual slips."""
-    parts = urlsplit(value.strip())
-    if parts.scheme in ("http", "https") and parts.netloc and " " not in value.strip():
-        return value.strip()
-    if not parts.scheme and "." in value and " " not in value.strip():
-        hint = f"write https://{value.strip().lstrip('/')}"
-    else:
-        hint = "write a full address starting with https://"
-    raise ValueError(f"{show(value)} is not a web address; {hint}")
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "my-source"
-
-
-def _as_tuple(value: object) -> object:
-    """Let `tags: politique-de-la-ville` stand for a one-item list."""
-    return (value,) if isinstance(value, str) else value
-
-
-def _config_error(message: str, *path: str) -> PydanticCustomError:
-    """An error whose `path` (relative to the model) tells the loader which line to name."""
-    return PydanticCustomError("config", "{message}", {"message": message, "path": path})
 
 
 # Attribute docstrings are the keys' descriptions in `aggregator schema`.
@@ -159,7 +54,7 @@ class ListSelectors(BaseModel, frozen=True, extra="forbid", use_attribute_docstr
     date: str | None = None
     """selector of the date in a block, when the listing shows it (French text)"""
 
-    _check = field_validator("*")(_selector)
+    _check = field_validator("*")(css_selector)
 
 
 class EventSelectors(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=True):
@@ -182,7 +77,7 @@ class EventSelectors(BaseModel, frozen=True, extra="forbid", use_attribute_docst
     status: str | None = None
     """selector of a text that may say 'annulé' or 'reporté'"""
 
-    _check = field_validator("*")(_selector)
+    _check = field_validator("*")(css_selector)
 
 
 class Settings(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=True):
@@ -228,7 +123,7 @@ class Settings(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
-        return _web_address(value).rstrip("/")
+        return web_address(value).rstrip("/")
 
     @field_validator("user_agent")
     @classmethod
@@ -253,7 +148,7 @@ class Source(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=Tr
     """address of the site's agenda page, or of its ICS or RSS feed"""
     region: str | None = None
     """region of its events (the feeds' region filter)"""
-    tags: Annotated[tuple[str, ...], BeforeValidator(_as_tuple), WithJsonSchema(_TAGS_SCHEMA)] = ()
+    tags: Annotated[tuple[str, ...], BeforeValidator(as_tuple), WithJsonSchema(_TAGS_SCHEMA)] = ()
     """tags given to its events: a list, or one word"""
     strategy: Literal["auto", "css", "jsonld", "ics", "rss"] = "auto"
     """how the page is read: auto (works on pages it has never seen), css (your list and
@@ -282,7 +177,7 @@ class Source(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=Tr
     def _valid_id(cls, value: str) -> str:
         if not _ID.fullmatch(value):
             raise ValueError(
-                f"{show(value)} is not a valid id; write {_slug(value)} "
+                f"{show(value)} is not a valid id; write {slug_of(value)} "
                 "(lowercase letters a-z, digits and '-' only)"
             )
         return value
@@ -294,7 +189,7 @@ class Source(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=Tr
             raise ValueError("is empty; write the site's name as subscribers should see it")
         return value.strip()
 
-    _url = field_validator("url")(_web_address)
+    _url = field_validator("url")(web_address)
 
     @field_validator("tags")
     @classmethod
@@ -310,7 +205,7 @@ class Source(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=Tr
         else:
             for key in ("list", "event"):
                 if getattr(self, key) is not None:
-                    raise _config_error(
+                    raise config_error(
                         f"'{key}' selectors are only used with strategy css; "
                         f"write 'strategy: css' or remove '{key}'",
                         key,
@@ -321,21 +216,21 @@ class Source(BaseModel, frozen=True, extra="forbid", use_attribute_docstrings=Tr
 def _check_css(selectors: ListSelectors | None, event: EventSelectors | None) -> None:
     """Strategy css needs a way to find items, their pages (or all fields) and a date."""
     if selectors is None:
-        raise _config_error(
+        raise config_error(
             "strategy css needs a 'list' block; add "
             "list: {item: '<selector of one event in the listing>', "
             "link: '<selector of the link to its page>'}",
             "strategy",
         )
     if selectors.link is None and not (selectors.title and selectors.date):
-        raise _config_error(
+        raise config_error(
             "strategy css needs list.link (the link to each event's page) unless the list "
             "items carry their own title and date; add link: 'a' (or list.title and list.date)",
             "list",
         )
     if selectors.date is None and (event is None or event.date is None):
         where = "event" if event is not None else "list"
-        raise _config_error(
+        raise config_error(
             "strategy css needs a date selector; add date: '<selector>' to the 'event' block "
             "(the event's page) or to the 'list' block (the listing)",
             where,
@@ -389,7 +284,7 @@ def check_config(path: str | Path) -> list[str]:
 
 def _validated(path: str | Path) -> tuple[Config | None, list[str]]:
     try:
-        doc = load_located(Path(path))
+        doc = load_located(Path(path), _source_read)
     except YamlProblem as problem:
         where = f"{path}:{problem.line}" if problem.line else str(path)
         return None, [f"{where}: {problem.message}"]
@@ -431,15 +326,31 @@ def _sources(report: Report) -> list[Source]:
         return []
     sources = []
     for index, item in enumerate(raw):
-        if not isinstance(item, dict):
+        handed = report.doc.handed.get(index)
+        if handed is not None:  # validated as the file was read
+            source, problems = handed
+            for where, line, message in problems:
+                report.add(where, message, line)
+        elif not isinstance(item, dict):
             report.add(("sources", index), f"expected a source (id, name, url…), got {show(item)}")
-        elif (source := report.validated(Source, item, ("sources", index))) is not None:
+            source = None
+        else:
+            source = report.validated(Source, item, ("sources", index))
+        if source is not None:
             sources.append(source)
-        # its problems are reported: only its id is read again (repeated ids, pins), so the
-        # rest is let go, and 10,000 sources are not held twice (as YAML and validated)
-        report.doc.shrink(("sources", index), "id")
     _report_repeated_ids(report, raw)
     return sources
+
+
+def _source_read(index: int, item: Any, line: int) -> tuple[Any, Any]:
+    """A source validated as soon as the file gives it, then let go but for its id (all
+    that is read again: repeated ids, pins), so that 10,000 sources are never held twice,
+    as YAML and validated. Its problems wait in `Located.handed` for the report."""
+    if not isinstance(item, dict):
+        return item, None
+    where = ("sources", index)
+    validated = checked(Source, item, where, lambda path: line_in(item, line, path[2:]))
+    return only(item, "id"), validated
 
 
 def _report_repeated_ids(report: Report, raw: list[Any]) -> None:

@@ -26,6 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from aggregator import clock
+from aggregator._memory import give_back
 from aggregator.config import Config, Source, load_config
 from aggregator.errors import ConfigError
 from aggregator.metrics import Metrics
@@ -129,6 +130,8 @@ class Daemon:
         finally:
             self.running.pop(source_id, None)
         self.after_run(source, result)
+        if not self.running:  # the end of a burst of runs: what they took goes back
+            give_back()
 
     def after_run(self, source: Source, result: SourceResult) -> None:
         """Count failures in a row, back off a failing source, report changes."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from importlib import resources
@@ -19,8 +19,8 @@ from aggregator import clock
 from aggregator.config import Config
 from aggregator.feeds import Filters, feed_info, newest_first, select
 from aggregator.identity import fold
-from aggregator.model import Event
-from aggregator.render import html, render
+from aggregator.model import Event, FeedInfo
+from aggregator.render import html, render, render_parts
 from aggregator.store import Store
 
 NEW_ITEMS = 50  # default length of the "what's new" feeds
@@ -78,7 +78,27 @@ def feed_events(
 
 
 def feed_body(config: Config, fmt: str, events: Sequence[Event], path: str, today: date) -> bytes:
-    info = feed_info(
+    return render(fmt, events, _feed_info(config, events, path, today))
+
+
+def feed_parts(
+    config: Config, fmt: str, events: list[Event], path: str, today: date
+) -> Iterator[bytes]:
+    """`feed_body` in pieces, taking `events` over: the list is emptied as they are
+    written, so each event and its rendered text can leave memory once written (the
+    web server's builds of 10,000 events then never hold the whole feed)."""
+    info = _feed_info(config, events, path, today)
+    return render_parts(fmt, _handed_over(events), info)
+
+
+def _handed_over(events: list[Event]) -> Iterator[Event]:
+    events.reverse()
+    while events:
+        yield events.pop()
+
+
+def _feed_info(config: Config, events: Sequence[Event], path: str, today: date) -> FeedInfo:
+    return feed_info(
         title=config.settings.title,
         base_url=config.settings.base_url,
         path=path,
@@ -86,7 +106,6 @@ def feed_body(config: Config, fmt: str, events: Sequence[Event], path: str, toda
         refresh_hours=refresh_hours(config),
         ics_cancelled=config.settings.ics_cancelled,
     )
-    return render(fmt, events, info)
 
 
 def query_of(filters: Filters, *, feed: bool = False) -> str:

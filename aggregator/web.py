@@ -1,6 +1,6 @@
 """Serve: the ASGI app with every path of DESIGN.md, its filters and caching headers.
 
-Rendered bodies (and their gzip) are cached per path and filters, keyed on
+Rendered bodies (gzipped, see `Cached`) are cached per path and filters, keyed on
 SQLite's `PRAGMA data_version`, which changes whenever another connection
 (the scheduler's) commits; a request for an unchanged feed costs one PRAGMA
 and a dictionary lookup. ETags are hashes of the body, and bodies are dated
@@ -13,12 +13,11 @@ its URL are answered before routing and middleware, headers encoded once
 from __future__ import annotations
 
 import asyncio
-import gzip
-import hashlib
+import dataclasses
 import logging
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -30,11 +29,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from aggregator import clock, site
+from aggregator._memory import give_back
 from aggregator._web_ready import Cached, Ready, not_modified, ready_answers, send_ready
 from aggregator.config import Config
 from aggregator.feeds import Filters, select
@@ -111,7 +111,7 @@ def _wants_gzip(request: Request) -> bool:
     return "gzip" in request.headers.get("accept-encoding", "").lower()
 
 
-Build = Callable[[Store], bytes]
+Build = Callable[[Store], Iterable[bytes]]  # the body, in pieces
 
 
 class App:
@@ -200,13 +200,14 @@ class App:
         return cached
 
     def _build(self, version: tuple, build: Build, old: Cached | None) -> Cached:
-        body = build(self._thread_store())
-        etag = hashlib.sha256(body).hexdigest()[:32]
         # real time: HTTP dates must move on even when AGGREGATOR_NOW is frozen
-        same = old is not None and old.etag == etag
-        modified = old.modified if same and old is not None else datetime.now(UTC)
-        gzipped = gzip.compress(body, 6, mtime=0) if len(body) > 1000 else None
-        return Cached(version, body, gzipped, etag, modified)
+        cached = Cached.of(version, build(self._thread_store()), datetime.now(UTC))
+        if old is not None and old.etag == cached.etag:
+            cached = dataclasses.replace(cached, modified=old.modified)
+        # what the build took, even for a small body: a filtered or "new" feed reads
+        # every event too (see aggregator/_memory.py; about 10 ms)
+        give_back()
+        return cached
 
     async def _respond(
         self,
@@ -230,10 +231,13 @@ class App:
             self._remember(request.scope, cached, media_type, headers)
         if _not_modified(request, cached):
             return Response(status_code=304, headers=headers)
-        if cached.gzipped is not None and _wants_gzip(request):
+        if cached.gzipped is None:
+            return Response(cached.small, media_type=media_type, headers=headers)
+        if _wants_gzip(request):
             headers.update({"Content-Encoding": "gzip", "ETag": f'"{cached.etag}-gz"'})
             return Response(cached.gzipped, media_type=media_type, headers=headers)
-        return Response(cached.body, media_type=media_type, headers=headers)
+        headers["Content-Length"] = str(cached.size)
+        return StreamingResponse(cached.plain(), media_type=media_type, headers=headers)
 
     # feeds ---------------------------------------------------------------------------
 
@@ -244,10 +248,10 @@ class App:
             except BadRequest as exc:
                 return PlainTextResponse(str(exc), status_code=400)
 
-            def build(store: Store) -> bytes:
+            def build(store: Store) -> Iterable[bytes]:
                 today = clock.today()
                 events = site.feed_events(store, filters, today, newest=newest)
-                return site.feed_body(self.config(), fmt, events, path, today)
+                return site.feed_parts(self.config(), fmt, events, path, today)
 
             return await self._respond(request, (path, filters), build, CONTENT_TYPES[fmt])
 
@@ -271,8 +275,8 @@ class App:
             return PlainTextResponse("no such event in the calendar", status_code=404)
         path = request.url.path
 
-        def build(store: Store) -> bytes:
-            return site.feed_body(self.config(), "ics", [event], path, clock.today())
+        def build(store: Store) -> Iterable[bytes]:
+            return [site.feed_body(self.config(), "ics", [event], path, clock.today())]
 
         return await self._respond(request, (path,), build, CONTENT_TYPES["ics"])
 
@@ -288,8 +292,8 @@ class App:
             except BadRequest as exc:
                 return PlainTextResponse(str(exc), status_code=400)
 
-            def build(store: Store) -> bytes:
-                return self._embed(store, filters) if framed else self._index(store, filters)
+            def build(store: Store) -> Iterable[bytes]:
+                return [self._embed(store, filters) if framed else self._index(store, filters)]
 
             return await self._respond(
                 request, (name, filters), build, html.CONTENT_TYPE, extra=headers
@@ -322,7 +326,7 @@ class App:
         return await self._respond(
             request,
             ("widget.js",),
-            lambda _: site.widget_js(),
+            lambda _: [site.widget_js()],
             JS_TYPE,
             cache_control="public, max-age=3600",
         )

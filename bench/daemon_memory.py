@@ -73,10 +73,16 @@ def serve_load(pid: int, port: int, seconds: float, sites: int) -> list[int]:
     samples, requests, n = [], 0, 0
     end = time.monotonic() + seconds
     next_sample = 0.0
+    before = memory(pid)["VmRSS"]
     while time.monotonic() < end:
         path = (FEEDS + FILTERED)[n % (len(FEEDS) + len(FILTERED))].format(n=n % sites)
-        get(port, path)
+        size = get(port, path)
         requests, n = requests + 1, n + 1
+        if n <= len(FEEDS) + len(FILTERED):  # what each body's first build costs
+            now = memory(pid)["VmRSS"]
+            print(f"  first {path}: {size / 1e6:.1f} MB gzipped, VmRSS {now:.0f} MB "
+                  f"({now - before:+.0f})")
+            before = now
         if time.monotonic() >= next_sample:
             samples.append(memory(pid)["VmRSS"])
             next_sample = time.monotonic() + 1.0
@@ -85,9 +91,12 @@ def serve_load(pid: int, port: int, seconds: float, sites: int) -> list[int]:
     return samples
 
 
-def measure(sites: int, events: int, seconds: float, timeout: float) -> dict[str, float]:
+def measure(
+    sites: int, events: int, seconds: float, timeout: float, keep: str | None = None
+) -> dict[str, float]:
     with Farm(sites, events) as farm, tempfile.TemporaryDirectory() as work:
-        folder = Path(work)
+        folder = Path(keep or work)
+        folder.mkdir(parents=True, exist_ok=True)
         write_config(folder, sites, farm.port)
         began = time.monotonic()
         daemon, base = start_daemon(folder)
@@ -129,9 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument("--events", type=int, default=10, help="events per site")
     options.add_argument("--seconds", type=float, default=60.0, help="of serving feeds")
     options.add_argument("--timeout", type=float, default=1800.0, help="for the scrape")
+    options.add_argument(
+        "--keep", metavar="FOLDER", help="write sources.yaml and the database there, and keep them"
+    )
     args = options.parse_args(argv)
     raise_file_limit()
-    found = measure(args.sites, args.events, args.seconds, args.timeout)
+    found = measure(args.sites, args.events, args.seconds, args.timeout, args.keep)
     print(
         f"daemon memory, {found['events']:,} events: VmRSS after the scrape "
         f"{found['rss_after_scrape']:.0f} MB, while serving max {found['rss_max_serving']:.0f} MB, "

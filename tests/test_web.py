@@ -300,8 +300,8 @@ def test_gzip_and_if_modified_since(site):
 def test_bodies_are_rebuilt_only_when_the_data_changes(site, site_db, monkeypatch):
     site.get("/feed.rss")  # the first read clusters the events saved by the fixture (dedup)
     builds = []
-    real = site_module.feed_body
-    monkeypatch.setattr(site_module, "feed_body", lambda *a: builds.append(1) or real(*a))
+    real = site_module.feed_parts
+    monkeypatch.setattr(site_module, "feed_parts", lambda *a: builds.append(1) or real(*a))
     first = site.get("/feed.rss?source=irev")
     site.get("/feed.rss?source=irev")
     assert len(builds) == 1

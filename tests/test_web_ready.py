@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 from datetime import date, datetime
 
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from aggregator._web_ready import Cached
 from aggregator.clock import PARIS
 from aggregator.config import Config, Settings, Source
 from aggregator.model import Event, SourceRef
@@ -97,3 +100,27 @@ def test_a_data_change_or_a_cors_request_goes_to_the_full_app(db, full_app_calls
     again = client.get("/feed.ics", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 200 and "Atelier 1" in again.text
     assert len(full_app_calls) == calls + 1
+
+
+def test_a_big_body_is_kept_gzipped_only_and_sent_whole_in_chunks():
+    body = "".join(f"BEGIN:VEVENT\r\nUID:{n}@aggregator\r\nEND:VEVENT\r\n" for n in range(40_000))
+    body = body.encode()
+    cached = Cached.of((1,), [body[:100], body[100:5000], body[5000:]], T0)
+    chunks = list(cached.plain())
+    assert cached.small is None and len(cached.gzipped) < len(body) // 10
+    assert gzip.decompress(cached.gzipped) == body
+    assert cached.size == len(body) and b"".join(chunks) == body
+    assert len(chunks) > 1 and max(map(len, chunks)) <= 256 * 1024
+    assert cached.etag == hashlib.sha256(body).hexdigest()[:32]
+    tiny = Cached.of((1,), [b"BEGIN:", b"VCALENDAR"], T0)
+    assert tiny.gzipped is None and list(tiny.plain()) == [b"BEGIN:VCALENDAR"]
+
+
+def test_a_big_feed_reaches_a_client_without_gzip_whole(db):
+    client = TestClient(create_app(lambda: CONFIG, db))
+    zipped = client.get("/feed.ics", headers={"Accept-Encoding": "gzip"})
+    for _ in range(2):  # through the full app, then answered before routing
+        plain = client.get("/feed.ics", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        assert plain.content == zipped.content and plain.text.count("BEGIN:VEVENT") == 6
+        assert int(plain.headers["content-length"]) == len(plain.content)

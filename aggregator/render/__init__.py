@@ -18,7 +18,7 @@ by many events (dates, places, sources, tags, timestamps) are kept by value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from aggregator.model import Event, FeedInfo
@@ -29,11 +29,21 @@ class Renderer(Protocol):
     def __call__(self, events: Sequence[Event], info: FeedInfo, /) -> bytes: ...
 
 
+class Parts(Protocol):
+    def __call__(self, events: Iterable[Event], info: FeedInfo, /) -> Iterator[bytes]: ...
+
+
 RENDERERS: dict[str, Renderer] = {
     "rss": rss.render,
     "atom": atom.render,
     "ics": ics.render,
     "json": json.render,
+}
+PARTS: dict[str, Parts] = {
+    "rss": rss.parts,
+    "atom": atom.parts,
+    "ics": ics.parts,
+    "json": json.parts,
 }
 
 CONTENT_TYPES: dict[str, str] = {
@@ -52,3 +62,12 @@ def render(fmt: str, events: Sequence[Event], info: FeedInfo) -> bytes:
         known = ", ".join(sorted(RENDERERS))
         raise ValueError(f"unknown feed format {fmt!r}; choose one of {known}") from None
     return renderer(events, info)
+
+
+def render_parts(fmt: str, events: Iterable[Event], info: FeedInfo) -> Iterator[bytes]:
+    """`render(fmt, events, info)` in pieces, an event at a time: a caller that writes
+    them out as they come (the web server gzips them) never holds the whole feed, and
+    an event it no longer holds leaves memory with its rendered text."""
+    if fmt not in PARTS:
+        render(fmt, [], info)  # the error for an unknown format
+    return PARTS[fmt](events, info)

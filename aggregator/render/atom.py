@@ -7,7 +7,7 @@ the agenda, as Atom requires when an entry has none.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import aggregator
 from aggregator.model import Event, FeedInfo
@@ -25,10 +25,15 @@ CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 
 
 def render(events: Sequence[Event], info: FeedInfo) -> bytes:
-    parts = [_head(info).encode()]
-    parts += [_entry(event, info) for event in events]
-    parts.append(b"</feed>\n")
-    return b"".join(parts)
+    return b"".join(parts(events, info))
+
+
+def parts(events: Iterable[Event], info: FeedInfo) -> Iterator[bytes]:
+    """The feed in pieces (head, one per entry, end), for a caller that streams it."""
+    yield _head(info).encode()
+    for event in events:
+        yield _entry(event, info)
+    yield b"</feed>\n"
 
 
 def _head(info: FeedInfo) -> str:

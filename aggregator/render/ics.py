@@ -36,7 +36,7 @@ default) does both.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
@@ -55,11 +55,18 @@ CANCELLED_MODES = ("status", "prefix", "both")
 
 def render(events: Sequence[Event], info: FeedInfo) -> bytes:
     """The calendar of every event that has a day."""
+    return b"".join(parts(events, info))
+
+
+def parts(events: Iterable[Event], info: FeedInfo) -> Iterator[bytes]:
+    """The calendar in pieces (head, one per VEVENT, end), for a caller that streams it."""
     title, description = common.clean_line(info.title), common.clean_line(info.description)
-    head = _head(title, description, info.refresh_hours)
+    yield _head(title, description, info.refresh_hours)
     mode, stamp = cancelled_mode(info), common.generated_at(info)
-    body = [_vevent_bytes(event, mode, stamp) for event in events if in_calendar(event)]
-    return head + b"".join(body) + b"END:VCALENDAR\r\n"
+    for event in events:
+        if in_calendar(event):
+            yield _vevent_bytes(event, mode, stamp)
+    yield b"END:VCALENDAR\r\n"
 
 
 def _vevent_bytes(event: Event, mode: str, stamp: datetime) -> bytes:

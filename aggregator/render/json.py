@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from json.encoder import encode_basestring  # the C escaper
 from typing import Any
@@ -43,10 +43,18 @@ CONTENT_TYPE = "application/json"
 
 
 def render(events: Sequence[Event], info: FeedInfo) -> bytes:
-    lines = [_RECORDS.get(event, _record) for event in events]
-    listed = b"[\n    " + b",\n    ".join(lines) + b"\n  ]" if lines else b"[]"
+    return b"".join(parts(events, info))
+
+
+def parts(events: Iterable[Event], info: FeedInfo) -> Iterator[bytes]:
+    """The document in pieces (head, one per event, end), for a caller that streams it."""
     generated = _encode(_instant(common.generated_at(info))).encode()
-    return b'{\n  "generated": ' + generated + b',\n  "events": ' + listed + b"\n}\n"
+    yield b'{\n  "generated": ' + generated + b',\n  "events": '
+    before = b"[\n    "
+    for event in events:
+        yield before + _RECORDS.get(event, _record)
+        before = b",\n    "
+    yield b"[]\n}\n" if before == b"[\n    " else b"\n  ]\n}\n"
 
 
 def _record(event: Event) -> bytes:

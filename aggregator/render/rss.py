@@ -8,7 +8,7 @@ comes before the items, as the W3C validator recommends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from aggregator.model import Event, FeedInfo
 from aggregator.render import common
@@ -25,10 +25,15 @@ DOCS = "http://www.rssboard.org/rss-specification"
 
 
 def render(events: Sequence[Event], info: FeedInfo) -> bytes:
-    parts = [_head(info).encode()]
-    parts += [_item(event, info) for event in events]
-    parts.append(b"  </channel>\n</rss>\n")
-    return b"".join(parts)
+    return b"".join(parts(events, info))
+
+
+def parts(events: Iterable[Event], info: FeedInfo) -> Iterator[bytes]:
+    """The feed in pieces (head, one per item, end), for a caller that streams it."""
+    yield _head(info).encode()
+    for event in events:
+        yield _item(event, info)
+    yield b"  </channel>\n</rss>\n"
 
 
 def _head(info: FeedInfo) -> str:
