@@ -15,10 +15,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -35,6 +34,7 @@ from starlette.types import Receive, Scope, Send
 
 from aggregator import clock, site
 from aggregator._memory import give_back
+from aggregator._web_query import BadRequest, filters_of
 from aggregator._web_ready import Cached, Ready, not_modified, ready_answers, send_ready
 from aggregator.config import Config
 from aggregator.feeds import Filters, select
@@ -47,59 +47,8 @@ from aggregator.store import Store
 
 log = logging.getLogger(__name__)
 
-MAX_LIMIT = 5000
-MAX_PARAM = 200  # characters per query parameter
 FEED_CACHE = "public, max-age=300"
-_SOURCE_ID = re.compile(r"[a-z0-9-]+")
 JS_TYPE = "text/javascript; charset=utf-8"
-
-
-class BadRequest(ValueError):
-    """A query parameter the server cannot use; answered with 400."""
-
-
-def _param(request: Request, name: str) -> str | None:
-    value = request.query_params.get(name)
-    if value is not None and len(value) > MAX_PARAM:
-        raise BadRequest(f"{name} is {len(value)} characters long; at most {MAX_PARAM} are read")
-    return value or None
-
-
-def _date_param(request: Request, name: str) -> date | None:
-    value = _param(request, name)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadRequest(f"{name}={value!r} is not a date; write YYYY-MM-DD") from None
-
-
-def filters_of(request: Request, default_limit: int | None = None) -> Filters:
-    """The feed filters of a query string; BadRequest when one is unusable."""
-    limit = _param(request, "limit")
-    if limit is not None and (not limit.isdigit() or not 0 < int(limit) <= MAX_LIMIT):
-        raise BadRequest(f"limit={limit!r} must be a whole number from 1 to {MAX_LIMIT}")
-    source = _param(request, "source")
-    if source is not None and not _SOURCE_ID.fullmatch(source):
-        raise BadRequest(
-            f"source={source!r} is not a source id (lowercase letters, digits "
-            "and '-', as in sources.yaml)"
-        )
-    start, end = _date_param(request, "from"), _date_param(request, "to")
-    if start and end and start > end:
-        raise BadRequest(f"from={start} is after to={end}; swap them")
-    return Filters(
-        source=source,
-        tag=_param(request, "tag"),
-        region=_param(request, "region"),
-        city=_param(request, "city"),
-        start=start,
-        end=end,
-        q=_param(request, "q"),
-        limit=int(limit) if limit else default_limit,
-        include_past=start is not None and start < clock.today(),
-    )
 
 
 def _not_modified(request: Request, cached: Cached) -> bool:
