@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import sqlite3
 import sys
 import tempfile
@@ -138,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument("--events", type=int, default=10, help="events per site")
     options.add_argument("--seconds", type=float, default=60.0, help="of serving feeds")
     options.add_argument("--timeout", type=float, default=1800.0, help="for the scrape")
+    options.add_argument("--json", action="store_true", help="end with the figures as JSON")
     options.add_argument(
         "--keep", metavar="FOLDER", help="write sources.yaml and the database there, and keep them"
     )
@@ -149,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{found['rss_after_scrape']:.0f} MB, while serving max {found['rss_max_serving']:.0f} MB, "
         f"at the end {found['rss_end']:.0f} MB; peak (VmHWM) {found['hwm']:.0f} MB"
     )
+    if args.json:
+        print(json.dumps(found))
     return 0
 
 
