@@ -370,7 +370,7 @@ def serve_rows(quick: bool) -> list[Row]:
 
 def daemon_rows(quick: bool) -> list[Row]:
     """bench/daemon_memory.py: `aggregator run` scrapes the simulated sites, then serves."""
-    sites, seconds = (20, 3) if quick else (1000, 60)
+    sites, seconds = (10, 2) if quick else (1000, 60)
     args = ["--sites", str(sites), "--events", "10", "--seconds", str(seconds), "--json"]
     done = subprocess.run(
         [sys.executable, str(HERE / "daemon_memory.py"), *args],

@@ -124,3 +124,14 @@ def test_a_big_feed_reaches_a_client_without_gzip_whole(db):
         assert "content-encoding" not in plain.headers
         assert plain.content == zipped.content and plain.text.count("BEGIN:VEVENT") == 6
         assert int(plain.headers["content-length"]) == len(plain.content)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_head_gives_the_headers_of_get_without_a_body(db, encoding):
+    client = TestClient(create_app(lambda: CONFIG, db))
+    headers = {"Accept-Encoding": encoding}
+    got = client.get("/feed.ics", headers=headers)
+    head = client.head("/feed.ics", headers=headers)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == got.headers["etag"]
+    assert head.headers.get("content-encoding") == got.headers.get("content-encoding")
