@@ -35,7 +35,14 @@ from starlette.types import Receive, Scope, Send
 from aggregator import clock, site
 from aggregator._memory import give_back
 from aggregator._web_query import BadRequest, filters_of
-from aggregator._web_ready import Cached, Ready, not_modified, ready_answers, send_ready
+from aggregator._web_ready import (
+    GZIP_MIN,
+    Cached,
+    Ready,
+    not_modified,
+    ready_answers,
+    send_ready,
+)
 from aggregator.config import Config
 from aggregator.feeds import Filters, select
 from aggregator.metrics import CONTENT_TYPE as METRICS_TYPE
@@ -338,7 +345,7 @@ def create_app(
             allow_methods=["GET", "HEAD"],
             expose_headers=["ETag", "Last-Modified"],
         ),
-        Middleware(GZipMiddleware, minimum_size=1000),
+        Middleware(GZipMiddleware, minimum_size=GZIP_MIN),  # what Cached keeps plain
     ]
     server = Server(routes=routes, middleware=middleware)
     server.state.app = server.feeds = app

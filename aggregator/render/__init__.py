@@ -18,11 +18,13 @@ by many events (dates, places, sources, tags, timestamps) are kept by value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Protocol, TypeVar
 
 from aggregator.model import Event, FeedInfo
 from aggregator.render import atom, ics, json, rss
+
+T = TypeVar("T")
 
 
 class Renderer(Protocol):
@@ -56,18 +58,19 @@ CONTENT_TYPES: dict[str, str] = {
 
 def render(fmt: str, events: Sequence[Event], info: FeedInfo) -> bytes:
     """The feed `fmt` ("rss", "atom", "ics" or "json") of these events."""
-    try:
-        renderer = RENDERERS[fmt]
-    except KeyError:
-        known = ", ".join(sorted(RENDERERS))
-        raise ValueError(f"unknown feed format {fmt!r}; choose one of {known}") from None
-    return renderer(events, info)
+    return _known(RENDERERS, fmt)(events, info)
 
 
 def render_parts(fmt: str, events: Iterable[Event], info: FeedInfo) -> Iterator[bytes]:
     """`render(fmt, events, info)` in pieces, an event at a time: a caller that writes
     them out as they come (the web server gzips them) never holds the whole feed, and
     an event it no longer holds leaves memory with its rendered text."""
-    if fmt not in PARTS:
-        render(fmt, [], info)  # the error for an unknown format
-    return PARTS[fmt](events, info)
+    return _known(PARTS, fmt)(events, info)
+
+
+def _known(table: Mapping[str, T], fmt: str) -> T:
+    try:
+        return table[fmt]
+    except KeyError:
+        known = ", ".join(sorted(table))
+        raise ValueError(f"unknown feed format {fmt!r}; choose one of {known}") from None
